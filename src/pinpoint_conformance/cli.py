@@ -1,0 +1,67 @@
+"""`pinpoint-conformance`: serve the reference server, or run the conformance suite."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .reference import FaultOptions, create_app, serve, start_in_thread
+
+
+def _fraction(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError("a fraction from 0 to 1")
+    return value
+
+
+def _serve(args: argparse.Namespace) -> int:
+    faults = FaultOptions(throttle=args.throttle, latency_ms=args.latency)
+    serve(create_app(args.db or ":memory:", faults), args.host, args.port)
+    return 0
+
+
+def _run(args: argparse.Namespace, pytest_args: list[str]) -> int:
+    import pytest
+
+    from conformance import suite_dir
+
+    options = [str(suite_dir()), "--report-dir", args.report_dir, *pytest_args]
+    if args.base_url:
+        return int(pytest.main([*options, "--base-url", args.base_url]))
+    # No URL: start the reference server on a free loopback port and test that.
+    with start_in_thread(create_app()) as server:
+        print(f"pinpoint-conformance: testing the embedded reference server at {server.base_url}")
+        return int(pytest.main([*options, "--base-url", server.base_url]))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="pinpoint-conformance", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve_cmd = commands.add_parser("serve", help="run the reference server")
+    serve_cmd.add_argument("--host", default="127.0.0.1")
+    serve_cmd.add_argument("--port", type=int, default=8080)
+    serve_cmd.add_argument("--db", help="SQLite file (default: in memory, lost at exit)")
+    serve_cmd.add_argument("--throttle", type=_fraction, default=0.0,
+                           help="answer this share of requests with 429 TooManyRequestsException")
+    serve_cmd.add_argument("--latency", type=float, default=0.0, metavar="MS",
+                           help="delay every response by MS milliseconds")
+
+    run_cmd = commands.add_parser(
+        "run", help="run the conformance suite (any other option is passed to pytest, e.g. --profile aws)"
+    )
+    run_cmd.add_argument("--base-url", help="server to test (default: start the reference server)")
+    run_cmd.add_argument("--report-dir", default="reports")
+
+    args, rest = parser.parse_known_args(argv)
+    if args.command == "serve":
+        if rest:
+            parser.error(f"unrecognized arguments: {' '.join(rest)}")
+        return _serve(args)
+    return _run(args, rest)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

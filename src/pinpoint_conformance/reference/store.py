@@ -1,0 +1,202 @@
+"""The reference server's storage: applications and endpoints in SQLite.
+
+In memory unless a file is named, in which case the data survives a restart. Endpoints are keyed
+by (application, endpoint ID) and indexed by (application, user ID), so listing or deleting one
+user's endpoints costs O(log n + k). Every operation runs under one lock inside one transaction,
+so a DELETE is atomic: a concurrent GET sees all of a user's endpoints or none.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from .errors import bad_request, not_found
+from .validation import MAX_ENDPOINTS_PER_USER
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS applications (
+    id TEXT PRIMARY KEY,
+    document TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS endpoints (
+    application_id TEXT NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
+    endpoint_id TEXT NOT NULL,
+    user_id TEXT,
+    document TEXT NOT NULL,
+    PRIMARY KEY (application_id, endpoint_id)
+);
+CREATE INDEX IF NOT EXISTS endpoints_by_user ON endpoints (application_id, user_id);
+"""
+
+ACCOUNT = "000000000000"
+REGION = "us-east-1"
+
+
+def now_iso() -> str:
+    """ISO 8601 in UTC with milliseconds, as AWS writes its dates."""
+    stamp = datetime.now(UTC)
+    return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
+
+
+def cohort_of(application_id: str, endpoint_id: str) -> str:
+    """A stable cohort from "0" to "99": the same endpoint always lands in the same one."""
+    digest = hashlib.sha256(f"{application_id}/{endpoint_id}".encode()).digest()
+    return str(int.from_bytes(digest[:4], "big") % 100)
+
+
+class Store:
+    def __init__(self, path: str = ":memory:") -> None:
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA foreign_keys = ON")
+        if path != ":memory:":
+            self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    # Applications -------------------------------------------------------------------------
+
+    def create_application(self, name: str, tags: dict[str, str]) -> dict[str, Any]:
+        application_id = uuid.uuid4().hex
+        document = {
+            "Arn": f"arn:aws:mobiletargeting:{REGION}:{ACCOUNT}:apps/{application_id}",
+            "Id": application_id,
+            "Name": name,
+            "tags": tags,
+            "CreationDate": now_iso(),
+        }
+        with self._transaction() as db:
+            db.execute("INSERT INTO applications VALUES (?, ?)", (application_id, json.dumps(document)))
+        return document
+
+    def _application(self, db: sqlite3.Connection, application_id: str) -> dict[str, Any]:
+        row = db.execute("SELECT document FROM applications WHERE id = ?", (application_id,)).fetchone()
+        if row is None:
+            raise not_found("Application not found")
+        return json.loads(row[0])
+
+    def get_application(self, application_id: str) -> dict[str, Any]:
+        with self._transaction() as db:
+            return self._application(db, application_id)
+
+    def delete_application(self, application_id: str) -> dict[str, Any]:
+        with self._transaction() as db:
+            document = self._application(db, application_id)
+            db.execute("DELETE FROM applications WHERE id = ?", (application_id,))
+            return document
+
+    # Endpoints ----------------------------------------------------------------------------
+
+    def _upsert(self, db: sqlite3.Connection, application_id: str, endpoint_id: str,
+                fields: dict[str, Any], request_id: str) -> None:  # fmt: skip
+        row = db.execute(
+            "SELECT document FROM endpoints WHERE application_id = ? AND endpoint_id = ?",
+            (application_id, endpoint_id),
+        ).fetchone()
+        stamp = now_iso()
+        if row is None:
+            document: dict[str, Any] = {
+                "ApplicationId": application_id,
+                "Id": endpoint_id,
+                "CohortId": cohort_of(application_id, endpoint_id),
+                "CreationDate": stamp,
+                "OptOut": "NONE",
+            }
+        else:
+            document = json.loads(row[0])
+        # The members given replace those stored, as UpdateEndpoint's documentation says.
+        document.update(fields)
+        document.update({"EffectiveDate": stamp, "EndpointStatus": "ACTIVE", "RequestId": request_id})
+        user_id = document.get("User", {}).get("UserId")
+        if user_id is not None:
+            (count,) = db.execute(
+                "SELECT COUNT(*) FROM endpoints WHERE application_id = ? AND user_id = ? AND endpoint_id <> ?",
+                (application_id, user_id, endpoint_id),
+            ).fetchone()
+            if count >= MAX_ENDPOINTS_PER_USER:
+                raise bad_request(f"a user ID has at most {MAX_ENDPOINTS_PER_USER} endpoints")
+        db.execute(
+            "INSERT OR REPLACE INTO endpoints VALUES (?, ?, ?, ?)",
+            (application_id, endpoint_id, user_id, json.dumps(document)),
+        )
+
+    def update_endpoints(self, application_id: str, items: list[tuple[str, dict[str, Any]]],
+                         request_id: str) -> None:  # fmt: skip
+        """Create or update every item, or (on any error) none of them."""
+        with self._transaction() as db:
+            self._application(db, application_id)
+            for endpoint_id, fields in items:
+                self._upsert(db, application_id, endpoint_id, fields, request_id)
+
+    def get_endpoint(self, application_id: str, endpoint_id: str) -> dict[str, Any]:
+        with self._transaction() as db:
+            return self._endpoint(db, application_id, endpoint_id)
+
+    def _endpoint(self, db: sqlite3.Connection, application_id: str, endpoint_id: str) -> dict[str, Any]:
+        self._application(db, application_id)
+        row = db.execute(
+            "SELECT document FROM endpoints WHERE application_id = ? AND endpoint_id = ?",
+            (application_id, endpoint_id),
+        ).fetchone()
+        if row is None:
+            raise not_found("Endpoint not found")
+        return json.loads(row[0])
+
+    def delete_endpoint(self, application_id: str, endpoint_id: str) -> dict[str, Any]:
+        with self._transaction() as db:
+            document = self._endpoint(db, application_id, endpoint_id)
+            db.execute(
+                "DELETE FROM endpoints WHERE application_id = ? AND endpoint_id = ?",
+                (application_id, endpoint_id),
+            )
+            return document
+
+    # Users --------------------------------------------------------------------------------
+
+    def _user_endpoints(self, db: sqlite3.Connection, application_id: str, user_id: str) -> list[dict]:
+        self._application(db, application_id)
+        rows = db.execute(
+            "SELECT document FROM endpoints WHERE application_id = ? AND user_id = ? ORDER BY endpoint_id",
+            (application_id, user_id),
+        ).fetchall()
+        if not rows:
+            raise not_found("Resource not found")
+        return [json.loads(document) for (document,) in rows]
+
+    def get_user_endpoints(self, application_id: str, user_id: str) -> list[dict[str, Any]]:
+        with self._transaction() as db:
+            return self._user_endpoints(db, application_id, user_id)
+
+    def delete_user_endpoints(self, application_id: str, user_id: str) -> list[dict[str, Any]]:
+        with self._transaction() as db:
+            endpoints = self._user_endpoints(db, application_id, user_id)
+            db.execute(
+                "DELETE FROM endpoints WHERE application_id = ? AND user_id = ?", (application_id, user_id)
+            )
+            return endpoints
+
+    def count_endpoints(self) -> int:
+        with self._transaction() as db:
+            return db.execute("SELECT COUNT(*) FROM endpoints").fetchone()[0]
