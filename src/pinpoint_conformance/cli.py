@@ -44,10 +44,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve_cmd.add_argument("--host", default="127.0.0.1")
     serve_cmd.add_argument("--port", type=int, default=8080)
     serve_cmd.add_argument("--db", help="SQLite file (default: in memory, lost at exit)")
-    serve_cmd.add_argument("--throttle", type=_fraction, default=0.0,
-                           help="answer this share of requests with 429 TooManyRequestsException")
-    serve_cmd.add_argument("--latency", type=float, default=0.0, metavar="MS",
-                           help="delay every response by MS milliseconds")
+    serve_cmd.add_argument(
+        "--throttle",
+        type=_fraction,
+        default=0.0,
+        help="answer this share of requests with 429 TooManyRequestsException",
+    )
+    serve_cmd.add_argument(
+        "--latency", type=float, default=0.0, metavar="MS", help="delay every response by MS milliseconds"
+    )
 
     run_cmd = commands.add_parser(
         "run", help="run the conformance suite (any other option is passed to pytest, e.g. --profile aws)"

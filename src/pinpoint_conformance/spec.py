@@ -88,5 +88,11 @@ def load_bundle() -> dict[str, Any]:
     return json.loads(_bundle_json())
 
 
+@lru_cache(maxsize=1)
+def _user_json() -> str:
+    return json.dumps(load_yaml(user_spec_path()))
+
+
 def load_user_spec() -> dict[str, Any]:
-    return load_yaml(user_spec_path())
+    """The User document, parsed once per process; each caller gets its own copy to change."""
+    return json.loads(_user_json())

@@ -192,9 +192,7 @@ class Store:
     def delete_user_endpoints(self, application_id: str, user_id: str) -> list[dict[str, Any]]:
         with self._transaction() as db:
             endpoints = self._user_endpoints(db, application_id, user_id)
-            db.execute(
-                "DELETE FROM endpoints WHERE application_id = ? AND user_id = ?", (application_id, user_id)
-            )
+            db.execute("DELETE FROM endpoints WHERE application_id = ? AND user_id = ?", (application_id, user_id))
             return endpoints
 
     def count_endpoints(self) -> int:

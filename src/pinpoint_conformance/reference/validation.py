@@ -88,7 +88,8 @@ def _user(value: Any) -> dict[str, Any]:
     kept: dict[str, Any] = {}
     for name, member in _object(value, "User").items():
         if name == "UserId":
-            kept[name] = _string(member, "User.UserId")
+            # The same rule as for the path's user-id, so that every stored user can be addressed.
+            kept[name] = identifier(_string(member, "User.UserId"), "User.UserId")
         elif name == "UserAttributes":
             kept[name] = _attribute_map(member, "User.UserAttributes")
     return kept

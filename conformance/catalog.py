@@ -1,0 +1,244 @@
+"""Every check the suite makes: its stable ID, what it proves, the contract clause it belongs to,
+the sentence of the seed or the shape of AWS's model that it enforces, and the lowest profile that
+runs it.
+
+This table is the one source of the check list: the suite's tests name checks by ID, the reports
+take titles and citations from here, and `docs/CHECKS.md` is generated from it
+(`python -m conformance.catalog > docs/CHECKS.md`; a test keeps the two in step). IDs are never
+reused: a retired check keeps its number.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class Profile(IntEnum):
+    """Profiles are cumulative: `aws` runs everything `core` runs, `strict` everything `aws` runs."""
+
+    CORE = 0
+    AWS = 1
+    STRICT = 2
+
+    @classmethod
+    def parse(cls, text: str) -> Profile:
+        return cls[text.upper()]
+
+
+SEED = "Seed"
+MODEL = "AWS model"
+CONTRACT = "Contract"
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    title: str
+    clause: str
+    requirement: str  # an RFC 2119 sentence: what a conforming server does
+    cites: str  # the seed sentence or model shape enforced
+    profile: Profile = Profile.CORE
+
+
+CLAUSES: dict[str, str] = {
+    "0": "Test data can be created",
+    "1": "GET lists exactly the user's endpoints",
+    "2": "Fields round-trip",
+    "3": "Types as the spec gives them",
+    "4": "DELETE removes exactly the user's endpoints",
+    "5": "Unknown applications",
+    "6": "Errors",
+    "7": "HTTP",
+    "8": "Resilience",
+    "9": "Property-based (Schemathesis)",
+    "10": "AWS wire details",
+}
+
+_CHECKS = (
+    # 0: the support calls the suite needs to create its own data.
+    Check("PC001", "CreateApp creates an application", "0",
+          "CreateApp MUST answer 201 with an ApplicationResponse whose Id the other calls accept.",
+          f"{MODEL}: CreateApp (POST /v1/apps, responseCode 201), ApplicationResponse (Id, Arn, Name required)"),
+    Check("PC002", "UpdateEndpoint and UpdateEndpointsBatch store endpoints", "0",
+          "UpdateEndpoint and UpdateEndpointsBatch MUST answer 202 for valid endpoints.",
+          f"{MODEL}: UpdateEndpoint, UpdateEndpointsBatch (responseCode 202, MessageBody)"),
+    # 1: listing.
+    Check("PC101", "GET lists every endpoint of the user, once", "1",
+          "GET MUST answer 200 {\"Item\": [...]} listing each endpoint of the user exactly once.",
+          f"{SEED}: \"Use this resource to list all of the endpoints associated with a user ID\"; "
+          f"{MODEL}: GetUserEndpoints -> EndpointsResponse.Item"),
+    Check("PC102", "GET matches the user ID exactly and case-sensitively", "1",
+          "GET MUST NOT list endpoints of users whose ID shares a prefix with, or differs only in "
+          "case from, the requested one.",
+          f"{SEED}: \"A user is an individual who has a unique user ID\"; {MODEL}: EndpointUser.UserId"),
+    Check("PC103", "GET is confined to the application in the path", "1",
+          "GET MUST NOT list endpoints of the same user ID in another application.",
+          f"{SEED}: URI /v1/apps/application-id/users/user-id; {MODEL}: GetUserEndpointsRequest.ApplicationId"),
+    Check("PC104", "GET lists all 15 endpoints of a user at AWS's limit", "1",
+          "GET MUST list all endpoints of a user that has 15, AWS's per-user maximum.",
+          f"{SEED}: \"This ID can be associated with zero or more endpoints\"; AWS quota: 15 endpoints per user ID"),
+    # 2: round trip.
+    Check("PC201", "Every field written comes back as written", "2",
+          "Each field written with UpdateEndpoint (Address, ChannelType, Attributes, Demographic, "
+          "Location, Metrics, OptOut, User.UserAttributes) MUST be returned unchanged.",
+          f"{MODEL}: EndpointRequest members mirrored by EndpointResponse"),
+    Check("PC202", "Id, ApplicationId and User.UserId match the request", "2",
+          "Each listed endpoint's Id, ApplicationId and User.UserId MUST equal those it was written with.",
+          f"{SEED}: ApplicationId \"The ID of the application that is associated with the endpoint\", "
+          "Id \"The unique ID that you assigned to the endpoint\""),
+    Check("PC203", "An endpoint moved to another user is listed under the new user only", "2",
+          "After UpdateEndpoint gives an endpoint another User.UserId, GET MUST list it under the "
+          "new user and not the old one.",
+          f"{MODEL}: UpdateEndpoint \"updates the settings and attributes of an existing endpoint\""),
+    Check("PC204", "An update replaces the values of the attributes it names", "2",
+          "After an update that names an attribute, GET MUST return that attribute's new values only.",
+          f"{MODEL}: UpdateEndpoint \"If an update includes one or more values for a custom attribute, "
+          "Amazon Pinpoint replaces (overwrites) any existing values with the new values.\""),
+    # 3: types.
+    Check("PC301", "Responses match the EndpointsResponse schema", "3",
+          "Every 200/202 body MUST validate against EndpointsResponse (Item required; maps of string "
+          "lists and of numbers; Latitude and Longitude numbers).",
+          f"{MODEL}: EndpointsResponse, EndpointResponse, MapOfListOf__string, MapOf__double, EndpointLocation"),
+    Check("PC302", "CohortId is a string from \"0\" to \"99\"", "3",
+          "CohortId, when present, MUST be a string holding a whole number from 0 to 99.",
+          f"{SEED}: CohortId \"A number from 0-99 that represents the cohort\"; {MODEL}: CohortId __string"),
+    Check("PC303", "CreationDate and EffectiveDate are ISO 8601, in order", "3",
+          "CreationDate and EffectiveDate MUST be ISO 8601 date-times, EffectiveDate not before CreationDate.",
+          f"{SEED}: \"The date and time when the endpoint was created, shown in ISO 8601 format\""),
+    Check("PC304", "ChannelType is one of the model's values", "3",
+          "ChannelType, when present, MUST be one of the 13 values of AWS's ChannelType enum.",
+          f"{MODEL}: ChannelType enum (DIVERGENCES.md D1)"),
+    Check("PC305", "No fields beyond the documented ones (strict)", "3",
+          "Under strict, response objects SHOULD carry only documented fields (others are warnings).",
+          "spec: additionalProperties true (DIVERGENCES.md D14)", Profile.STRICT),
+    # 4: delete.
+    Check("PC401", "DELETE answers 202 with the endpoints it deleted", "4",
+          "DELETE MUST answer 202 {\"Item\": [...]} listing exactly the endpoints it removed.",
+          f"{SEED}: DELETE \"Deletes endpoints that are associated with a User ID\", 202 EndpointsResponse"),
+    Check("PC402", "After DELETE, GET lists none of the deleted endpoints", "4",
+          "After DELETE, GET of the same user MUST list none of them (404 or an empty Item).",
+          f"{MODEL}: DeleteUserEndpoints \"Deletes all the endpoints that are associated with a specific user ID\""),
+    Check("PC403", "DELETE spares every other user", "4",
+          "DELETE MUST NOT remove endpoints of users whose ID shares a prefix or differs only in case.",
+          f"{SEED}: \"delete all of the endpoints that are associated with a user ID\""),
+    Check("PC404", "DELETE spares the same user ID in other applications", "4",
+          "DELETE MUST NOT remove endpoints of the same user ID in another application.",
+          f"{MODEL}: DeleteUserEndpointsRequest.ApplicationId (location uri)"),
+    Check("PC405", "GET of a user with no endpoints: 404 or an empty 200", "4",
+          "GET of a user with no endpoints MUST answer 404 MessageBody or 200 with an empty Item.",
+          f"{MODEL}: GetUserEndpoints errors NotFoundException; {SEED}: \"zero or more endpoints\""),
+    Check("PC406", "DELETE of a user with no endpoints: 404 or an empty 202", "4",
+          "DELETE of a user with no endpoints MUST answer 404 MessageBody or 202 with an empty Item.",
+          f"{MODEL}: DeleteUserEndpoints errors NotFoundException"),
+    # 5: unknown application.
+    Check("PC501", "GET in an unknown application: 404", "5",
+          "GET in an application that does not exist MUST answer 404 with a MessageBody.",
+          f"{MODEL}: NotFoundException (404) \"the specified resource was not found\""),
+    Check("PC502", "DELETE in an unknown application: 404", "5",
+          "DELETE in an application that does not exist MUST answer 404 with a MessageBody.",
+          f"{MODEL}: NotFoundException (404)"),
+    # 6: errors.
+    Check("PC601", "Error statuses are documented ones", "6",
+          "Every error status MUST be one of 400, 403, 404, 405, 413, 429, 500.",
+          f"{SEED}: Errors table; {MODEL}: GetUserEndpoints/DeleteUserEndpoints errors (413 from the model)"),
+    Check("PC602", "Error bodies are a MessageBody", "6",
+          "Every error body MUST be a JSON object with a string Message (RequestID optional).",
+          f"{SEED}: Example MessageBody {{\"RequestID\", \"Message\"}}; {MODEL}: MessageBody"),
+    Check("PC603", "Other methods get 405", "6",
+          "POST, PUT, PATCH and TRACE on the resource MUST answer 405 with a MessageBody.",
+          f"{SEED}: 405 MethodNotAllowedException; HTTP Methods: DELETE, GET"),
+    Check("PC604", "A 405 names the allowed methods in Allow", "6",
+          "A 405 SHOULD carry an Allow header (a warning; a failure under strict).",
+          "RFC 9110 §15.5.6 (405 Method Not Allowed: the origin server MUST generate an Allow header)"),
+    # 7: HTTP.
+    Check("PC701", "Responses are labelled application/json", "7",
+          "Every response with a body MUST carry Content-Type application/json (parameters allowed).",
+          f"{MODEL}: protocol rest-json"),
+    Check("PC702", "Response bodies parse as JSON", "7",
+          "Every response body MUST parse as JSON.",
+          f"{MODEL}: protocol rest-json"),
+    Check("PC703", "Requests work with and without Accept", "7",
+          "GET MUST answer alike with no Accept header, with Accept: application/json and with */*.",
+          f"{SEED}: Header accept, Required false"),
+    Check("PC704", "gzip-encoded responses decode to the same JSON", "7",
+          "When a client accepts gzip, the response MUST decode to the same JSON as an identity one.",
+          "RFC 9110 §8.4 (Content-Encoding)"),
+    Check("PC705", "Encoded and literal forms of an ID address the same user", "7",
+          "A user ID MUST be matched after percent-decoding; a literal + is a plus, not a space.",
+          "RFC 3986 §2.1, §3.3 (percent-encoding of path segments)"),
+    Check("PC706", "Unusual user IDs round-trip", "7",
+          "User IDs with spaces, @, :, +, non-ASCII UTF-8 and 255 characters MUST round-trip.",
+          f"{MODEL}: EndpointUser.UserId __string (no pattern)"),
+    Check("PC707", "No input yields a 5xx", "7",
+          "No request, however unusual its IDs or encoding, MAY get a 5xx; a refused ID gets 400 MessageBody.",
+          f"{MODEL}: BadRequestException (400) \"The request contains a syntax error\""),
+    # 8: resilience.
+    Check("PC801", "A 429 carries a MessageBody", "8",
+          "A 429 MUST carry a MessageBody; the suite retries it with backoff.",
+          f"{MODEL}: TooManyRequestsException (429) MessageBody"),
+    Check("PC802", "Throttling ends within the retry budget", "8",
+          "A server MUST stop answering 429 to a retried request within the suite's retry budget.",
+          f"{MODEL}: TooManyRequestsException \"too many requests were sent during a certain amount of time\""),
+    Check("PC803", "Every response arrives within the timeout", "8",
+          "Every response MUST arrive completely within the timeout (--timeout, 10 s by default).",
+          "Contract clause 8"),
+    Check("PC804", "The server accepts connections and answers", "8",
+          "The server MUST accept the connection and answer with a complete HTTP response.",
+          "Contract clause 8"),
+    # 9: property-based.
+    Check("PC901", "Generated requests to GET and DELETE conform", "9",
+          "For Schemathesis-generated IDs and headers, every response MUST satisfy clauses 3, 6 and 7.",
+          "spec/pinpoint-user.openapi.yaml (Schemathesis checks ST101-ST103, ST106 and ours)"),
+    Check("PC902", "Generated requests with other methods get 405", "9",
+          "For generated IDs, POST, PUT, PATCH and TRACE MUST get 405 with a MessageBody.",
+          f"{SEED}: 405 MethodNotAllowedException"),
+    Check("PC903", "Stateful sequences through the spec's links conform", "9",
+          "Sequences chained by the links (CreateApp -> UpdateEndpoint -> GetUserEndpoints / "
+          "DeleteUserEndpoints) MUST conform at every step.",
+          "spec/pinpoint-support.openapi.yaml links"),
+    # 10: AWS.
+    Check("PCA01", "Every response carries x-amzn-RequestId", "10",
+          "Every response MUST carry an x-amzn-RequestId header.",
+          f"{MODEL}: rest-json protocol (botocore reads x-amzn-RequestId into ResponseMetadata)", Profile.AWS),
+    Check("PCA02", "Errors name their exception in x-amzn-ErrorType", "10",
+          "Every error MUST carry x-amzn-ErrorType naming the exception of its status.",
+          f"{MODEL}: error shapes with httpStatusCode (BadRequestException 400 ... )", Profile.AWS),
+    Check("PCA03", "boto3 reads the responses and raises typed exceptions", "10",
+          "boto3 MUST parse GET and DELETE responses and raise NotFoundException for an unknown user.",
+          f"{MODEL}: GetUserEndpoints / DeleteUserEndpoints output and errors", Profile.AWS),
+    Check("PCA04", "Unsigned requests get 403 when signing is in use", "10",
+          "With SigV4 credentials configured, an unsigned request MUST get 403 with a MessageBody.",
+          f"{MODEL}: signatureVersion v4, ForbiddenException (403)", Profile.AWS),
+)  # fmt: skip
+
+CHECKS: dict[str, Check] = {check.id: check for check in _CHECKS}
+
+
+def get(check_id: str) -> Check:
+    return CHECKS[check_id]
+
+
+def markdown() -> str:
+    """The documentation's list of checks, generated from the table above."""
+    lines = [
+        "# Checks",
+        "",
+        "Generated by `python -m conformance.catalog > docs/CHECKS.md` from `conformance/catalog.py`;",
+        "do not edit by hand.",
+        "",
+    ]
+    for clause, heading in CLAUSES.items():
+        lines += [f"## Clause {clause}: {heading}", "", "| ID | Check | Requirement | Cites | Profile |",
+                  "|---|---|---|---|---|"]  # fmt: skip
+        for check in _CHECKS:
+            if check.clause == clause:
+                cells = (check.id, check.title, check.requirement, check.cites, check.profile.name.lower())
+                lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.stdout.write(markdown())

@@ -1,0 +1,159 @@
+"""The suite's HTTP client: it sends exactly the bytes a check asks for, bounds every wait,
+retries throttled requests, signs with SigV4 when asked, and turns every transport problem into
+a failure with a clear message (never a traceback or a hang)."""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+import requests
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.session import Session as BotocoreSession
+
+from . import wire
+from .exchange import Exchange
+from .failures import Verdict, fail
+from .settings import Settings
+
+MAX_BODY = 32 * 1024 * 1024  # a response larger than this is a failure, not an out-of-memory
+MAX_BACKOFF = 5.0
+SIGNING_NAME = "mobiletargeting"  # AWS's model: metadata.signingName
+
+
+def segment(value: str) -> str:
+    """Percent-encode one path segment completely (RFC 3986 unreserved characters stay)."""
+    return quote(value, safe="")
+
+
+def user_path(application_id: str, user_id: str) -> str:
+    return f"/v1/apps/{segment(application_id)}/users/{segment(user_id)}"
+
+
+class SigV4Signer:
+    """Signs prepared requests with botocore's SigV4, for the service name of AWS's model."""
+
+    def __init__(self, region: str) -> None:
+        credentials = BotocoreSession().get_credentials()
+        if credentials is None:
+            raise RuntimeError("--sigv4 was given but the AWS credential chain found no credentials")
+        self._auth = SigV4Auth(credentials.get_frozen_credentials(), SIGNING_NAME, region)
+
+    def sign(self, prepared: requests.PreparedRequest) -> None:
+        body = prepared.body or b""
+        aws = AWSRequest(
+            method=prepared.method,
+            url=prepared.url,
+            data=body,
+            headers={k: v for k, v in prepared.headers.items() if k.lower() != "connection"},
+        )
+        self._auth.add_auth(aws)
+        for name, value in aws.headers.items():
+            prepared.headers[name] = value
+
+    def __call__(self, prepared: requests.PreparedRequest) -> requests.PreparedRequest:  # requests' auth API
+        self.sign(prepared)
+        return prepared
+
+
+def _retry_after(exchange: Exchange) -> float | None:
+    value = exchange.header("Retry-After")
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value.strip())
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+class Client:
+    def __init__(self, settings: Settings, signer: SigV4Signer | None = None) -> None:
+        self.settings = settings
+        self.signer = signer
+        self.session = requests.Session()
+        self.session.headers.update(settings.headers)
+        self.verdict: Verdict | None = None  # the current test's, for warnings
+        self.on_exchange: Callable[[Exchange], None] | None = None
+
+    def close(self) -> None:
+        self.session.close()
+
+    # Sending ------------------------------------------------------------------------------
+
+    def send(self, method: str, path: str, *, body: bytes | None = None, headers: dict[str, Any] | None = None,
+             sign: bool = True) -> Exchange:  # fmt: skip
+        """Send, retrying while the server throttles. Raises ConformanceFailure for transport
+        problems (PC803, PC804) and for throttling without a MessageBody or without end."""
+        for attempt in range(1, self.settings.max_attempts + 1):
+            exchange = self._send_once(method, path, body, headers, sign)
+            if exchange.status != 429:
+                return exchange
+            wire.check_message_body(exchange, "PC801")
+            if attempt == self.settings.max_attempts:
+                raise fail("PC802", f"still 429 after {attempt} attempts with backoff", exchange)
+            delay = _retry_after(exchange)
+            delay = min(MAX_BACKOFF, delay if delay is not None else 0.05 * 2 ** (attempt - 1))
+            time.sleep(delay)
+        raise AssertionError("unreachable")
+
+    def _send_once(self, method: str, path: str, body: bytes | None, headers: dict[str, Any] | None,
+                   sign: bool) -> Exchange:  # fmt: skip
+        url = self.settings.base_url + path
+        request = requests.Request(method, url, headers=headers or {}, data=body)
+        prepared = self.session.prepare_request(request)
+        prepared.url = url  # exactly as the check encoded it: no re-quoting
+        if sign and self.signer is not None:
+            self.signer.sign(prepared)
+        exchange = Exchange(method, url, dict(prepared.headers), body)
+        timeout = self.settings.timeout
+        started = time.monotonic()
+        try:
+            response = self.session.send(prepared, timeout=(timeout, timeout), stream=True, allow_redirects=False)
+            exchange.status = response.status_code
+            exchange.response_headers = dict(response.headers)
+            chunks, size = [], 0
+            for chunk in response.iter_content(65536):
+                size += len(chunk)
+                if size > MAX_BODY:
+                    response.close()
+                    raise fail("PC702", f"the response body exceeds {MAX_BODY} bytes", exchange)
+                if time.monotonic() - started > timeout:
+                    response.close()
+                    exchange.error = f"the body was still arriving after {timeout:g} s"
+                    raise fail("PC803", exchange.error, exchange)
+                chunks.append(chunk)
+            exchange.response_body = b"".join(chunks)
+        except requests.exceptions.ContentDecodingError as error:
+            exchange.error = f"the body does not decode as its Content-Encoding says ({error})"
+            raise fail("PC704", exchange.error, exchange) from None
+        except requests.exceptions.Timeout:
+            exchange.error = f"no complete response within {timeout:g} s"
+            raise fail("PC803", exchange.error, exchange) from None
+        except requests.exceptions.RequestException as error:
+            reason = str(error)
+            if "timed out" in reason.lower():
+                exchange.error = f"no complete response within {timeout:g} s"
+                raise fail("PC803", exchange.error, exchange) from None
+            exchange.error = f"connection failed: {reason}"
+            raise fail("PC804", exchange.error, exchange) from None
+        finally:
+            exchange.elapsed_ms = (time.monotonic() - started) * 1000
+            if self.on_exchange is not None:
+                self.on_exchange(exchange)
+        return exchange
+
+    # The User resource, checked on the wire -----------------------------------------------
+
+    def user(self, method: str, application_id: str, user_id: str, *, path: str | None = None,
+             headers: dict[str, Any] | None = None) -> Exchange:  # fmt: skip
+        """Call the User resource and hold the response to the wire checks (clauses 3, 6, 7, 10)."""
+        exchange = self.send(method, path or user_path(application_id, user_id), headers=headers)
+        wire.check_response(exchange, self.settings.profile, self.verdict)
+        return exchange

@@ -1,0 +1,14 @@
+"""Loads the suite's plugin: `pytest conformance --base-url URL` needs nothing else."""
+
+from conformance.plugin import *  # noqa: F403  (pytest reads hooks and fixtures from this module)
+from conformance.plugin import (  # noqa: F401
+    client,
+    pytest_addoption,
+    pytest_collection_modifyitems,
+    pytest_configure,
+    pytest_report_header,
+    pytest_runtest_makereport,
+    settings,
+    verdict,
+    world,
+)

@@ -1,0 +1,102 @@
+"""One HTTP request and its response, as the suite saw them: what a failure shows, what a report
+prints, and the curl command that replays it. Credentials are redacted at this single point."""
+
+from __future__ import annotations
+
+import json
+import shlex
+from dataclasses import dataclass, field
+from typing import Any
+
+# Header names whose values never leave the process: the SigV4 ones, and those a user passes
+# with --header (added by the plugin at start-up).
+SENSITIVE_HEADERS: set[str] = {"authorization", "x-amz-security-token", "cookie", "x-api-key", "proxy-authorization"}
+REDACTED = "[REDACTED]"
+BODY_PREVIEW = 4000
+
+
+def redact_headers(headers: dict[str, str]) -> dict[str, str]:
+    return {name: REDACTED if name.lower() in SENSITIVE_HEADERS else value for name, value in headers.items()}
+
+
+def _text(body: bytes | None) -> str:
+    if not body:
+        return ""
+    text = body.decode("utf-8", errors="replace")
+    return text if len(text) <= BODY_PREVIEW else text[:BODY_PREVIEW] + f"… ({len(body)} bytes in all)"
+
+
+@dataclass
+class Exchange:
+    method: str
+    url: str
+    request_headers: dict[str, str] = field(default_factory=dict)
+    request_body: bytes | None = None
+    status: int | None = None
+    response_headers: dict[str, str] = field(default_factory=dict)
+    response_body: bytes = b""
+    elapsed_ms: float = 0.0
+    error: str | None = None  # a transport failure: no complete response arrived
+
+    def header(self, name: str) -> str | None:
+        wanted = name.lower()
+        for key, value in self.response_headers.items():
+            if key.lower() == wanted:
+                return value
+        return None
+
+    def json(self) -> Any:
+        """The body as JSON (the caller has checked it parses: see `wire.check_response`)."""
+        return json.loads(self.response_body)
+
+    def curl(self) -> str:
+        parts = ["curl", "-sS", "-i", "-X", self.method]
+        for name, value in redact_headers(self.request_headers).items():
+            if name.lower() in {"content-length", "connection", "user-agent"}:
+                continue
+            parts += ["-H", f"{name}: {value}"]
+        if self.request_body:
+            parts += ["--data-binary", self.request_body.decode("utf-8", errors="replace")]
+        if "gzip" in (self.request_headers.get("Accept-Encoding") or ""):
+            parts.append("--compressed")
+        parts.append("--path-as-is")
+        parts.append(self.url)
+        return " ".join(shlex.quote(part) for part in parts)
+
+    def summary(self) -> str:
+        outcome = self.error or f"{self.status}"
+        return f"{self.method} {self.url} -> {outcome}"
+
+    def render(self) -> str:
+        lines = [f"> {self.method} {self.url}"]
+        lines += [f"> {k}: {v}" for k, v in redact_headers(self.request_headers).items()]
+        if self.request_body:
+            lines.append(f"> {_text(self.request_body)}")
+        if self.error:
+            lines.append(f"< (no response: {self.error})")
+        else:
+            lines.append(f"< HTTP {self.status} ({self.elapsed_ms:.0f} ms)")
+            lines += [f"< {k}: {v}" for k, v in redact_headers(self.response_headers).items()]
+            lines.append(f"< {_text(self.response_body)}")
+        lines.append(f"Reproduce: {self.curl()}")
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "request": {
+                "method": self.method,
+                "url": self.url,
+                "headers": redact_headers(self.request_headers),
+                "body": _text(self.request_body),
+            },
+            "response": None
+            if self.error
+            else {
+                "status": self.status,
+                "headers": redact_headers(self.response_headers),
+                "body": _text(self.response_body),
+                "elapsed_ms": round(self.elapsed_ms, 1),
+            },
+            "error": self.error,
+            "curl": self.curl(),
+        }

@@ -1,0 +1,148 @@
+"""The suite's pytest plugin: options, the target, fixtures, and turning test outcomes into
+check results for the reports.
+
+Each test is marked with the check it proves (`@pytest.mark.check("PC101")`). A test fails with a
+`ConformanceFailure` that names the check that caught the problem, which may be another one (a
+universal wire check, say): the report attributes the failure to that check and shows the test's
+own check as blocked.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from . import catalog
+from .catalog import Profile
+from .client import Client, SigV4Signer
+from .exchange import SENSITIVE_HEADERS
+from .failures import ConformanceFailure, Verdict
+from .reporting.collector import Collector
+from .settings import Settings, add_options
+from .world import World
+
+# Checks whose findings are warnings under core and aws, failures under strict.
+STRICT_FAILURES = {"PC604"}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    add_options(parser)
+
+
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "check(id): the conformance check (catalog ID) a test proves")
+    if not _is_worker(config):
+        # Chosen once on the controller, so that every xdist worker shares the seed and the target.
+        if config.option.seed is None:
+            config.option.seed = random.SystemRandom().randrange(2**32)
+        if not (config.option.base_url or os.environ.get("PINPOINT_BASE_URL")):
+            from pinpoint_conformance.reference import create_app, start_in_thread
+
+            server = start_in_thread(create_app())
+            config.option.base_url = server.base_url
+            config.add_cleanup(server.stop)
+    settings = Settings.from_config(config)
+    SENSITIVE_HEADERS.update(name.lower() for name in settings.headers)
+    config.stash[SETTINGS_KEY] = settings
+    if not _is_worker(config):
+        collector = Collector(settings)
+        config.stash[COLLECTOR_KEY] = collector
+        config.pluginmanager.register(collector, "pinpoint-conformance-collector")
+
+
+SETTINGS_KEY = pytest.StashKey[Settings]()
+COLLECTOR_KEY = pytest.StashKey[Collector]()
+
+
+def check_of(item: pytest.Item) -> catalog.Check | None:
+    marker = item.get_closest_marker("check")
+    return catalog.get(marker.args[0]) if marker else None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    settings = config.stash[SETTINGS_KEY]
+    for item in items:
+        check = check_of(item)
+        if check is None:
+            continue
+        if check.profile > settings.profile:
+            item.add_marker(pytest.mark.skip(reason=f"{check.id} runs under --profile {check.profile.name.lower()}"))
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    settings = config.stash[SETTINGS_KEY]
+    return [f"pinpoint-conformance: target {settings.base_url}, profile {settings.profile.name.lower()}, "
+            f"seed {settings.seed}"]  # fmt: skip
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    report: pytest.TestReport = yield
+    check = check_of(item)
+    record: dict[str, Any] = {"check": check.id if check else None, "when": call.when}
+    if call.excinfo is not None and report.failed:
+        error = call.excinfo.value
+        if isinstance(error, ConformanceFailure):
+            record["failure"] = {"check": error.check_id, "message": error.message,
+                                 "exchanges": [e.to_dict() for e in error.exchanges]}  # fmt: skip
+            report.longrepr = error.render()
+        else:
+            record["failure"] = {"check": check.id if check else None,
+                                 "message": f"{type(error).__name__}: {error}", "exchanges": []}  # fmt: skip
+    verdict: Verdict | None = getattr(item, "_conformance_verdict", None)
+    if verdict is not None and call.when == "call":
+        record["warnings"] = [{"check": w.check_id, "message": w.message,
+                               "exchanges": [w.exchange.to_dict()] if w.exchange else []}
+                              for w in verdict.warnings]  # fmt: skip
+    report.user_properties.append(("conformance", record))
+    return report
+
+
+# Fixtures ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def settings(request: pytest.FixtureRequest) -> Settings:
+    return request.config.stash[SETTINGS_KEY]
+
+
+@pytest.fixture(scope="session")
+def client(settings: Settings) -> Iterator[Client]:
+    signer = SigV4Signer(settings.region) if settings.sigv4 else None
+    client = Client(settings, signer)
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def world(client: Client, request: pytest.FixtureRequest) -> Iterator[World]:
+    worker = getattr(request.config, "workerinput", {}).get("workerid", "w0")
+    world = World.start(client, worker)
+    yield world
+    problems = world.cleanup()
+    if problems:
+        print("\npinpoint-conformance: cleanup left data behind:\n  " + "\n  ".join(problems))
+
+
+@pytest.fixture(autouse=True)
+def verdict(request: pytest.FixtureRequest, client: Client, settings: Settings) -> Iterator[Verdict]:
+    """The current test's warnings; under strict, the STRICT_FAILURES among them fail the test."""
+    verdict = Verdict()
+    request.node._conformance_verdict = verdict
+    client.verdict = verdict
+    yield verdict
+    client.verdict = None
+    if settings.profile >= Profile.STRICT:
+        for finding in verdict.warnings:
+            if finding.check_id in STRICT_FAILURES:
+                raise ConformanceFailure(
+                    finding.check_id, finding.message, *([finding.exchange] if finding.exchange else [])
+                )

@@ -1,0 +1,106 @@
+"""Schemathesis under the suite: the spec's generated requests, sent through the suite's session
+and judged by Schemathesis' own response checks plus the suite's wire checks.
+
+Schemathesis' checks chosen here are those the contract agrees with: not_a_server_error (ST101),
+status_code_conformance (ST102), content_type_conformance (ST103) and response_schema_conformance
+(ST106). Left out on purpose: positive_data_acceptance (a server may refuse IDs such as `$` with
+400, clause 7), use_after_free (a GET after DELETE may answer an empty 200, clause 4) and
+negative_data_rejection (the spec constrains no path parameter).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import requests
+import schemathesis
+from hypothesis import HealthCheck, Phase
+from hypothesis import settings as hypothesis_settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from pinpoint_conformance.spec import load_bundle, load_user_spec
+
+from .exchange import Exchange
+from .failures import ConformanceFailure, fail
+from .settings import Settings
+from .wire import check_response
+
+USER_PATH = "/v1/apps/{application-id}/users/{user-id}"
+SCHEMATHESIS_CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
+                       response_schema_conformance]  # fmt: skip
+
+
+def user_schema() -> Any:
+    return schemathesis.openapi.from_dict(load_user_spec())
+
+
+def bundle_schema() -> Any:
+    return schemathesis.openapi.from_dict(load_bundle())
+
+
+def hypothesis_profile(settings: Settings, **overrides: Any) -> hypothesis_settings:
+    # No shrinking: every shrink step is a network round trip (a hanging server would multiply the
+    # timeout); the first failing example is reported with its curl command instead.
+    options: dict[str, Any] = dict(max_examples=settings.max_examples, deadline=None, database=None,
+                                   phases=[Phase.explicit, Phase.generate], derandomize=False,
+                                   suppress_health_check=list(HealthCheck), report_multiple_bugs=False)  # fmt: skip
+    options.update(overrides)
+    return hypothesis_settings(**options)
+
+
+def exchange_of(response: Any) -> Exchange:
+    """A Schemathesis (or requests) response as the suite's Exchange, for reports."""
+    request = response.request
+    headers = {k: ", ".join(v) if isinstance(v, list) else v for k, v in dict(response.headers).items()}
+    body = request.body.encode() if isinstance(request.body, str) else request.body
+    return Exchange(
+        request.method,
+        request.url,
+        dict(request.headers),
+        body,
+        response.status_code,
+        headers,
+        response.content,
+        response.elapsed * 1000 if isinstance(response.elapsed, float) else 0.0,
+    )
+
+
+def session_for(settings: Settings, signer: Callable | None) -> requests.Session:
+    session = requests.Session()
+    session.headers.update(settings.headers)
+    if signer is not None:
+        session.auth = signer
+    return session
+
+
+def call(case: Any, settings: Settings, session: requests.Session) -> Any:
+    """Send a generated case; transport problems become the suite's failures, inside PC901."""
+    try:
+        return case.call(base_url=settings.base_url, session=session, timeout=settings.timeout,
+                         allow_redirects=False)  # fmt: skip
+    except requests.exceptions.Timeout:
+        raise fail("PC901", f"PC803: no response within {settings.timeout:g} s to {case.as_curl_command()}") from None
+    except requests.exceptions.RequestException as error:
+        raise fail("PC901", f"PC804: connection failed ({error}) for {case.as_curl_command()}") from None
+
+
+def judge(case: Any, response: Any, settings: Settings, check_id: str = "PC901") -> None:
+    """Hold one generated exchange to the suite's wire checks, then to Schemathesis' own."""
+    exchange = exchange_of(response)
+    try:
+        check_response(exchange, settings.profile)
+    except ConformanceFailure as error:
+        raise fail(check_id, f"{error.check_id}: {error.message}", exchange) from None
+    try:
+        case.validate_response(response, checks=SCHEMATHESIS_CHECKS)
+    except FailureGroup as group:
+        codes = ", ".join(sorted({getattr(f, "code", "") or type(f).__name__ for f in group.exceptions}))
+        titles = "; ".join(sorted({f.title for f in group.exceptions}))
+        raise fail(check_id, f"Schemathesis {codes}: {titles}", exchange) from None

@@ -1,0 +1,45 @@
+"""The JSON result: everything the other reports show, for machines."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+from ..settings import Settings
+from .results import CheckResult, TestRecord, counts
+
+
+def document(settings: Settings, results: list[CheckResult], records: list[TestRecord], line: str) -> dict:
+    return {
+        "verdict": line,
+        "conforms": counts(results)["fail"] == 0 and counts(results)["blocked"] == 0 and "NOT" not in line,
+        "target": settings.base_url,
+        "profile": settings.profile.name.lower(),
+        "seed": settings.seed,
+        "reproduce": settings.command_line(),
+        "counts": counts(results),
+        "checks": [
+            {
+                "id": r.check.id,
+                "title": r.check.title,
+                "clause": r.check.clause,
+                "status": r.status,
+                "requirement": r.check.requirement,
+                "cites": r.check.cites,
+                "failures": r.failures,
+                "warnings": r.warnings,
+                "blocked_by": sorted(set(r.blocked_by)),
+                "skip_reason": r.skip_reason,
+                "tests": [t.nodeid for t in r.tests],
+            }
+            for r in results
+        ],
+        "tests": [asdict(record) for record in records],
+    }
+
+
+def write(path: Path, settings: Settings, results: list[CheckResult], records: list[TestRecord],
+          line: str) -> None:  # fmt: skip
+    path.write_text(json.dumps(document(settings, results, records, line), indent=2, ensure_ascii=False) + "\n",
+                    encoding="utf-8")  # fmt: skip

@@ -1,0 +1,104 @@
+"""The suite's options: their command-line form, and the settings a run uses."""
+
+from __future__ import annotations
+
+import os
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from .catalog import Profile
+
+ENV_BASE_URL = "PINPOINT_BASE_URL"
+
+
+def add_options(parser: pytest.Parser) -> None:
+    group = parser.getgroup("pinpoint-conformance", "Pinpoint User resource conformance")
+    group.addoption(
+        "--base-url", default=None, help=f"server to test (or ${ENV_BASE_URL}); none: start the reference server"
+    )
+    group.addoption(
+        "--profile",
+        default="core",
+        choices=[p.name.lower() for p in Profile],
+        help="core (default), aws (adds AWS's wire details), strict (warnings fail)",
+    )
+    group.addoption("--seed", type=int, default=None, help="seed for generated data (default: random, printed)")
+    group.addoption(
+        "--max-examples", type=int, default=40, help="generated examples per property-based check (default 40)"
+    )
+    group.addoption("--timeout", type=float, default=10.0, help="seconds a response may take (default 10)")
+    group.addoption(
+        "--app-id", default=None, help="work inside this existing application (touches only the run's own user IDs)"
+    )
+    group.addoption(
+        "--sigv4", action="store_true", help="sign requests with SigV4, credentials from the standard AWS chain"
+    )
+    group.addoption("--region", default=None, help="region for SigV4 (default: from the AWS chain, else us-east-1)")
+    group.addoption(
+        "--header",
+        action="append",
+        default=[],
+        metavar="'NAME: VALUE'",
+        help="add a header to every request (values are redacted in reports)",
+    )
+    group.addoption("--report-dir", default="reports", help="where reports are written (default reports/)")
+    group.addoption("--max-attempts", type=int, default=8,
+                    help="attempts per request while the server answers 429 (default 8)")  # fmt: skip
+
+
+def _parse_header(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition(":")
+    if not sep or not name.strip():
+        raise pytest.UsageError(f"--header wants 'NAME: VALUE', got {text!r}")
+    return name.strip(), value.strip()
+
+
+@dataclass(frozen=True)
+class Settings:
+    base_url: str
+    profile: Profile = Profile.CORE
+    seed: int = 0
+    max_examples: int = 40
+    timeout: float = 10.0
+    app_id: str | None = None
+    sigv4: bool = False
+    region: str = "us-east-1"
+    headers: dict[str, str] = field(default_factory=dict)
+    report_dir: Path = Path("reports")
+    max_attempts: int = 8
+
+    @classmethod
+    def from_config(cls, config: pytest.Config) -> Settings:
+        option = config.option
+        base_url = option.base_url or os.environ.get(ENV_BASE_URL)
+        if not base_url:
+            raise pytest.UsageError("no --base-url (and no reference server was started)")
+        if not base_url.startswith(("http://", "https://")):
+            raise pytest.UsageError(f"--base-url must be an http(s) URL, got {base_url!r}")
+        region = option.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+        return cls(
+            base_url=base_url.rstrip("/"),
+            profile=Profile.parse(option.profile),
+            seed=option.seed if option.seed is not None else random.SystemRandom().randrange(2**32),
+            max_examples=max(1, option.max_examples),
+            timeout=option.timeout,
+            app_id=option.app_id,
+            sigv4=option.sigv4,
+            region=region or "us-east-1",
+            headers=dict(_parse_header(h) for h in option.header),
+            report_dir=Path(option.report_dir),
+            max_attempts=max(1, option.max_attempts),
+        )
+
+    def command_line(self) -> str:
+        """The options that reproduce this run (the seed included)."""
+        parts = [f"--base-url {self.base_url}", f"--profile {self.profile.name.lower()}", f"--seed {self.seed}",
+                 f"--max-examples {self.max_examples}", f"--timeout {self.timeout:g}"]  # fmt: skip
+        if self.app_id:
+            parts.append(f"--app-id {self.app_id}")
+        if self.sigv4:
+            parts.append(f"--sigv4 --region {self.region}")
+        return "pytest conformance " + " ".join(parts)

@@ -1,0 +1,60 @@
+"""Clause 3: types as the spec gives them. The checks themselves run on every response of the
+resource (`wire.py`); these workflows give them endpoints of every kind to look at."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from . import expect
+from .client import Client
+from .test_02_fields import full_endpoint
+from .world import World
+
+CHANNELS = ("PUSH", "GCM", "APNS", "APNS_SANDBOX", "APNS_VOIP", "APNS_VOIP_SANDBOX", "ADM", "SMS", "VOICE",
+            "EMAIL", "BAIDU", "CUSTOM", "IN_APP")  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def typed_user(world: World) -> str:
+    """A user with a fully described endpoint, updated once, and endpoints of many channels."""
+    user = world.name("typed")
+    endpoint_id = world.name("ep")
+    world.put_endpoint(world.app_a, endpoint_id, full_endpoint(user))
+    time.sleep(0.01)  # so that an update's EffectiveDate can differ from CreationDate
+    world.put_endpoint(world.app_a, endpoint_id, {"Metrics": {"sessions": 13}, "User": {"UserId": user}})
+    items = [{"Id": world.name("ch"), "ChannelType": channel, "Address": f"addr-{channel.lower()}",
+              "User": {"UserId": user}} for channel in CHANNELS]  # fmt: skip
+    world.put_batch(world.app_a, items)  # 14 endpoints in all, within AWS's 15
+    return user
+
+
+def _get(client: Client, world: World, user: str, check_id: str) -> None:
+    exchange = client.user("GET", world.app_a, user)  # the wire checks raise with their own IDs
+    expect.status(check_id, exchange, 200, what="GET of a user with endpoints of many kinds")
+
+
+@pytest.mark.check("PC301")
+def test_responses_match_the_schema(world: World, client: Client, typed_user: str) -> None:
+    _get(client, world, typed_user, "PC301")
+
+
+@pytest.mark.check("PC302")
+def test_cohort_id_is_a_string_from_0_to_99(world: World, client: Client, typed_user: str) -> None:
+    _get(client, world, typed_user, "PC302")
+
+
+@pytest.mark.check("PC303")
+def test_dates_are_iso_8601_and_in_order(world: World, client: Client, typed_user: str) -> None:
+    _get(client, world, typed_user, "PC303")
+
+
+@pytest.mark.check("PC304")
+def test_channel_types_are_the_models(world: World, client: Client, typed_user: str) -> None:
+    _get(client, world, typed_user, "PC304")
+
+
+@pytest.mark.check("PC305")
+def test_no_undocumented_fields(world: World, client: Client, typed_user: str) -> None:
+    _get(client, world, typed_user, "PC305")

@@ -1,0 +1,73 @@
+"""Clause 4: DELETE answers 202 with the endpoints it deleted, removes exactly those, and spares
+everything else; a user with no endpoints may be answered 404 or with an empty Item."""
+
+from __future__ import annotations
+
+import pytest
+
+from . import expect
+from .client import Client
+from .settings import Settings
+from .test_01_listing import neighbours
+from .world import World
+
+
+def _settle(settings: Settings) -> float:
+    # AWS's 202: "The request was accepted for processing. Processing may not be complete."
+    return min(settings.timeout, 5.0)
+
+
+@pytest.mark.check("PC401")
+def test_delete_answers_202_with_the_deleted_endpoints(world: World, client: Client) -> None:
+    user = world.name("del")
+    endpoints = world.seed_user(world.app_a, user, 3)
+    exchange = client.user("DELETE", world.app_a, user)
+    expect.status("PC401", exchange, 202, what="DELETE of a user with 3 endpoints")
+    expect.same_endpoints("PC401", exchange, endpoints, "DELETE must return exactly the endpoints it deleted")
+
+
+@pytest.mark.check("PC402")
+def test_get_after_delete_lists_none(world: World, client: Client, settings: Settings) -> None:
+    user = world.name("gone")
+    world.seed_user(world.app_a, user, 3)
+    client.user("DELETE", world.app_a, user)
+    exchange = expect.eventually(lambda: client.user("GET", world.app_a, user),
+                                 lambda e: e.status == 404 or not expect.listed_ids(e), _settle(settings))  # fmt: skip
+    expect.absent_user("PC402", exchange, 200, "GET after DELETE")
+
+
+@pytest.mark.check("PC403")
+def test_delete_spares_every_other_user(world: World, client: Client) -> None:
+    user = world.name("victim_x")
+    world.seed_user(world.app_a, user, 2)
+    others = {other: world.seed_user(world.app_a, other, 1) for other in neighbours(world, user)}
+    client.user("DELETE", world.app_a, user)
+    for other, endpoints in others.items():
+        exchange = client.user("GET", world.app_a, other)
+        expect.status("PC403", exchange, 200, what=f"GET of {other!r} after DELETE of {user!r}")
+        expect.same_endpoints("PC403", exchange, endpoints, f"DELETE of {user!r} touched {other!r}")
+
+
+@pytest.mark.check("PC404")
+def test_delete_spares_other_applications(world: World, client: Client) -> None:
+    if world.app_b is None:
+        pytest.skip("needs two applications of the run's own (not available with --app-id)")
+    user = world.name("twin")
+    world.seed_user(world.app_a, user, 2)
+    theirs = world.seed_user(world.app_b, user, 2)
+    client.user("DELETE", world.app_a, user)
+    exchange = client.user("GET", world.app_b, user)
+    expect.status("PC404", exchange, 200, what="GET in the other application after DELETE")
+    expect.same_endpoints("PC404", exchange, theirs, "DELETE in one application touched another")
+
+
+@pytest.mark.check("PC405")
+def test_get_of_a_user_with_no_endpoints(world: World, client: Client) -> None:
+    exchange = client.user("GET", world.app_a, world.name("nobody"))
+    expect.absent_user("PC405", exchange, 200, "GET of a user with no endpoints")
+
+
+@pytest.mark.check("PC406")
+def test_delete_of_a_user_with_no_endpoints(world: World, client: Client) -> None:
+    exchange = client.user("DELETE", world.app_a, world.name("nobody"))
+    expect.absent_user("PC406", exchange, 202, "DELETE of a user with no endpoints")

@@ -1,0 +1,73 @@
+"""Clause 6: every error has a documented status and a MessageBody; methods other than GET and
+DELETE get 405 (with an Allow header: a warning when missing, a failure under strict)."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from . import expect
+from .client import Client, user_path
+from .failures import Verdict
+from .wire import check_message_body
+from .world import World
+
+OTHER_METHODS = ("POST", "PUT", "PATCH", "TRACE")
+
+
+def _provoke_errors(world: World, client: Client) -> None:
+    """Requests that must fail, each answered under the wire checks (PC601, PC602)."""
+    unknown = uuid.uuid4().hex
+    client.user("GET", unknown, world.name("u"))
+    client.user("DELETE", unknown, world.name("u"))
+    client.user("GET", world.app_a, world.name("u"))
+    client.user("POST", world.app_a, world.name("u"), headers={"Content-Type": "application/json"})
+
+
+@pytest.mark.check("PC601")
+def test_error_statuses_are_documented(world: World, client: Client) -> None:
+    _provoke_errors(world, client)
+
+
+@pytest.mark.check("PC602")
+def test_error_bodies_are_message_bodies(world: World, client: Client) -> None:
+    _provoke_errors(world, client)
+
+
+@pytest.fixture(scope="module")
+def user_with_endpoint(world: World) -> tuple[str, list[str]]:
+    user = world.name("methods")
+    return user, world.seed_user(world.app_a, user, 1)
+
+
+@pytest.mark.check("PC603")
+@pytest.mark.parametrize("method", OTHER_METHODS)
+def test_other_methods_get_405(world: World, client: Client, method: str,
+                               user_with_endpoint: tuple[str, list[str]]) -> None:  # fmt: skip
+    user, endpoints = user_with_endpoint
+    body = b"{}" if method in ("POST", "PUT", "PATCH") else None
+    exchange = client.send(method, user_path(world.app_a, user), body=body,
+                           headers={"Content-Type": "application/json"} if body else None)  # fmt: skip
+    expect.status("PC603", exchange, 405, what=f"{method} on the User resource")
+    check_message_body(exchange, "PC603")
+    after = client.user("GET", world.app_a, user)
+    expect.status("PC603", after, 200, what=f"GET after a refused {method}")
+    expect.same_endpoints("PC603", after, endpoints, f"a refused {method} changed the user's endpoints")
+
+
+@pytest.mark.check("PC604")
+@pytest.mark.parametrize("method", OTHER_METHODS)
+def test_405_names_the_allowed_methods(world: World, client: Client, verdict: Verdict, method: str,
+                                       user_with_endpoint: tuple[str, list[str]]) -> None:  # fmt: skip
+    user, _ = user_with_endpoint
+    exchange = client.send(method, user_path(world.app_a, user))
+    if exchange.status != 405:
+        pytest.skip(f"{method} answered {exchange.status}; PC603 judges that")
+    allow = exchange.header("Allow")
+    if allow is None:
+        verdict.warn("PC604", f"the 405 to {method} has no Allow header", exchange)
+        return
+    allowed = {m.strip().upper() for m in allow.split(",")}
+    if not {"GET", "DELETE"} <= allowed or method in allowed:
+        verdict.warn("PC604", f"Allow is {allow!r}: it should name GET and DELETE and not {method}", exchange)

@@ -1,0 +1,139 @@
+"""Clause 9: property-based. Schemathesis generates IDs and headers from the spec for both
+operations (and other methods for the resource, and stateful sequences through the support
+document's links); every response is held to clauses 3, 6 and 7."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import seed as hypothesis_seed
+from hypothesis import strategies as st
+
+from . import properties
+from .client import Client, segment
+from .failures import fail
+from .settings import Settings
+from .wire import check_message_body
+from .world import World
+
+OTHER_METHODS = ("POST", "PUT", "PATCH", "TRACE")
+STATEFUL_TRACE: list[tuple[str, int]] | None = None  # set by the project's tests to see what ran
+
+
+@pytest.fixture(scope="module")
+def generated_session(settings: Settings, client: Client) -> Any:
+    session = properties.session_for(settings, client.signer)
+    yield session
+    session.close()
+
+
+def _prefixed(world: World) -> Any:
+    """DELETEs only ever name the run's own users, whatever the generator drew."""
+
+    def apply(case: Any) -> Any:
+        case.path_parameters["user-id"] = world.prefix + "pbt-" + str(case.path_parameters["user-id"])
+        return case
+
+    return apply
+
+
+@pytest.mark.check("PC901")
+def test_generated_requests_conform(world: World, settings: Settings, generated_session: Any) -> None:
+    schema = properties.user_schema()
+    get, delete = schema[properties.USER_PATH]["GET"], schema[properties.USER_PATH]["DELETE"]
+    known_user = world.name("pbt-known")
+    world.seed_user(world.app_a, known_user, 2)
+    pinned = {"application-id": world.app_a}
+    strategy = st.one_of(
+        get.as_strategy(),  # any application: mostly unknown ones
+        get.as_strategy(path_parameters=pinned),  # the run's application, generated users
+        get.as_strategy(path_parameters={**pinned, "user-id": known_user}),  # a user with endpoints
+        delete.as_strategy().map(_prefixed(world)),
+        delete.as_strategy(path_parameters=pinned).map(_prefixed(world)),
+    )
+
+    @hypothesis_seed(settings.seed)
+    @properties.hypothesis_profile(settings, max_examples=settings.max_examples * 2)
+    @given(case=strategy)
+    def generated(case: Any) -> None:
+        response = properties.call(case, settings, generated_session)
+        properties.judge(case, response, settings)
+
+    generated()
+
+
+@pytest.mark.check("PC902")
+def test_generated_requests_with_other_methods_get_405(world: World, settings: Settings, client: Client) -> None:
+    get = properties.user_schema()[properties.USER_PATH]["GET"]
+    strategy = st.tuples(
+        st.sampled_from(OTHER_METHODS), get.as_strategy(path_parameters={"application-id": world.app_a})
+    )
+
+    @hypothesis_seed(settings.seed)
+    @properties.hypothesis_profile(settings)
+    @given(drawn=strategy)
+    def generated(drawn: tuple[str, Any]) -> None:
+        method, case = drawn
+        user = world.prefix + "pbt-" + str(case.path_parameters["user-id"])
+        path = f"/v1/apps/{world.app_a}/users/" + segment(user)
+        exchange = client.send(method, path)
+        if exchange.status == 400:  # a server may refuse an ID it does not accept
+            check_message_body(exchange, "PC902")
+            return
+        if exchange.status != 405:
+            raise fail("PC902", f"{method} answered {exchange.status}, expected 405", exchange)
+        check_message_body(exchange, "PC902")
+
+    generated()
+
+
+@pytest.mark.check("PC903")
+def test_stateful_sequences_through_the_links_conform(world: World, settings: Settings,
+                                                      generated_session: Any) -> None:  # fmt: skip
+    if settings.app_id:
+        pytest.skip("stateful sequences create applications; not with --app-id")
+    schema = properties.bundle_schema().include(
+        operation_id=["CreateApp", "UpdateEndpoint", "GetEndpoint", "GetUserEndpoints", "DeleteUserEndpoints"]
+    )
+    base = schema.as_state_machine()
+
+    class Machine(base):  # type: ignore[misc, valid-type]
+        def before_call(self, case: Any) -> None:
+            # The run's own data only: every user named carries the run's prefix.
+            label = case.operation.definition.raw.get("operationId")
+            if label == "UpdateEndpoint" and isinstance(case.body, dict):
+                user = case.body.get("User")
+                user_id = user.get("UserId") if isinstance(user, dict) else None
+                if isinstance(user_id, str) and not user_id.startswith(world.prefix):
+                    user["UserId"] = world.prefix + "sf-" + user_id
+            if label == "DeleteUserEndpoints":
+                user_id = str(case.path_parameters.get("user-id", ""))
+                if not user_id.startswith(world.prefix):
+                    case.path_parameters["user-id"] = world.prefix + "sf-" + user_id
+
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"base_url": settings.base_url, "session": generated_session, "timeout": settings.timeout}
+
+        def call(self, case: Any, **kwargs: Any) -> Any:
+            response = properties.call(case, settings, generated_session)
+            if STATEFUL_TRACE is not None:
+                STATEFUL_TRACE.append((case.operation.label, response.status_code))
+            return response
+
+        def after_call(self, response: Any, case: Any) -> None:
+            if case.operation.definition.raw.get("operationId") == "CreateApp" and response.status_code == 201:
+                with contextlib.suppress(ValueError, KeyError, TypeError):
+                    world.created_apps.append(response.json()["Id"])
+
+        def validate_response(self, response: Any, case: Any, *args: Any, **kwargs: Any) -> None:
+            if case.operation.path == properties.USER_PATH:
+                properties.judge(case, response, settings, "PC903")
+            elif response.status_code >= 500:
+                raise fail("PC903", f"{case.operation.label} answered {response.status_code}",
+                           properties.exchange_of(response))  # fmt: skip
+
+    Machine.run(settings=properties.hypothesis_profile(settings, max_examples=max(5, settings.max_examples // 4),
+                                                       stateful_step_count=6))  # fmt: skip

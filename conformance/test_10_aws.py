@@ -1,0 +1,84 @@
+"""Clause 10 (profile aws): AWS's wire details. x-amzn-RequestId on every response and
+x-amzn-ErrorType on every error are checked on every response of the run (`wire.py`); boto3, a
+real client of this API, must read the responses and raise the typed exceptions; with SigV4 in
+use, an unsigned request must be refused."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import boto3
+import botocore.exceptions
+import pytest
+from botocore.config import Config
+
+from .client import Client, user_path
+from .failures import fail
+from .settings import Settings
+from .wire import check_message_body
+from .world import World
+
+
+@pytest.mark.check("PCA01")
+def test_every_response_carries_a_request_id(world: World, client: Client) -> None:
+    user = world.name("rid")
+    world.seed_user(world.app_a, user, 1)
+    client.user("GET", world.app_a, user)
+    client.user("GET", uuid.uuid4().hex, user)
+
+
+@pytest.mark.check("PCA02")
+def test_errors_name_their_exception(world: World, client: Client) -> None:
+    client.user("GET", uuid.uuid4().hex, world.name("u"))
+    client.user("PATCH", world.app_a, world.name("u"))
+
+
+def _boto3_client(settings: Settings) -> Any:
+    config = Config(retries={"max_attempts": settings.max_attempts, "mode": "standard"},
+                    connect_timeout=settings.timeout, read_timeout=settings.timeout)  # fmt: skip
+    credentials = {} if settings.sigv4 else {"aws_access_key_id": "conformance", "aws_secret_access_key": "x"}
+    pinpoint = boto3.client("pinpoint", endpoint_url=settings.base_url, region_name=settings.region,
+                            config=config, **credentials)  # fmt: skip
+
+    def add_headers(request: Any, **_: Any) -> None:
+        for name, value in settings.headers.items():
+            request.headers[name] = value
+
+    pinpoint.meta.events.register("before-sign.pinpoint", add_headers)
+    return pinpoint
+
+
+@pytest.mark.check("PCA03")
+def test_boto3_reads_responses_and_raises_typed_exceptions(world: World, settings: Settings) -> None:
+    pinpoint = _boto3_client(settings)
+    user = world.name("boto3")
+    endpoints = world.seed_user(world.app_a, user, 2)
+    try:
+        listed = pinpoint.get_user_endpoints(ApplicationId=world.app_a, UserId=user)["EndpointsResponse"]["Item"]
+        deleted = pinpoint.delete_user_endpoints(ApplicationId=world.app_a, UserId=user)["EndpointsResponse"]["Item"]
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError, KeyError) as error:
+        raise fail("PCA03", f"boto3 could not read the response: {type(error).__name__}: {error}") from None
+    for what, items in (("get_user_endpoints", listed), ("delete_user_endpoints", deleted)):
+        got = sorted(item.get("Id", "") for item in items)
+        if got != sorted(endpoints):
+            raise fail("PCA03", f"boto3's {what} returned endpoints {got}, expected {sorted(endpoints)}")
+    try:
+        pinpoint.get_user_endpoints(ApplicationId=uuid.uuid4().hex, UserId=user)
+    except pinpoint.exceptions.NotFoundException:
+        pass
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as error:
+        raise fail("PCA03", f"boto3 raised {type(error).__name__} ({error}) for an unknown application, "
+                            "not NotFoundException") from None  # fmt: skip
+    else:
+        raise fail("PCA03", "boto3 raised nothing for an unknown application; NotFoundException expected")
+
+
+@pytest.mark.check("PCA04")
+def test_unsigned_requests_are_forbidden(world: World, client: Client, settings: Settings) -> None:
+    if not settings.sigv4:
+        pytest.skip("needs --sigv4 (the target must check signatures)")
+    exchange = client.send("GET", user_path(world.app_a, world.name("u")), sign=False)
+    if exchange.status != 403:
+        raise fail("PCA04", f"an unsigned request answered {exchange.status}, expected 403", exchange)
+    check_message_body(exchange, "PCA04")

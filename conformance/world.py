@@ -1,0 +1,119 @@
+"""The suite's own data: the applications it creates, the endpoints it seeds, and how it cleans up.
+
+Every ID the suite creates starts with a run-unique prefix (one per xdist worker), so a run never
+touches data it did not create: it deletes only its own applications and, with --app-id, only its
+own prefixed user IDs.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from .client import Client, segment
+from .exchange import Exchange
+from .failures import fail
+
+
+def _json(exchange: Exchange) -> Any:
+    try:
+        return json.loads(exchange.response_body)
+    except ValueError:
+        return None
+
+
+@dataclass
+class World:
+    client: Client
+    prefix: str
+    app_a: str = ""
+    app_b: str | None = None  # None with --app-id: isolation between applications is then not checked
+    created_apps: list[str] = field(default_factory=list)
+    seeded_users: set[str] = field(default_factory=set)
+    _counter: itertools.count = field(default_factory=itertools.count)
+
+    @classmethod
+    def start(cls, client: Client, worker: str) -> World:
+        world = cls(client, prefix=f"pc-{uuid.uuid4().hex[:8]}-{worker}-")
+        if client.settings.app_id:
+            world.app_a = client.settings.app_id
+        else:
+            world.app_a = world.create_app("a")
+            world.app_b = world.create_app("b")
+        return world
+
+    def name(self, label: str) -> str:
+        """A new run-unique ID, readable in reports: prefix + label + counter."""
+        return f"{self.prefix}{label}-{next(self._counter)}"
+
+    def create_app(self, label: str) -> str:
+        exchange = self.client.send("POST", "/v1/apps", body=json.dumps({"Name": f"{self.prefix}{label}"}).encode(),
+                                    headers={"Content-Type": "application/json"})  # fmt: skip
+        body = _json(exchange)
+        if exchange.status != 201 or not isinstance(body, dict) or not isinstance(body.get("Id"), str):
+            raise fail("PC001", "CreateApp did not answer 201 with an ApplicationResponse holding an Id; "
+                                "the suite cannot create its test data", exchange)  # fmt: skip
+        self.created_apps.append(body["Id"])
+        return body["Id"]
+
+    def put_endpoint(self, app: str, endpoint_id: str, request: dict[str, Any]) -> Exchange:
+        user = request.get("User", {}).get("UserId")
+        if user is not None:
+            self.seeded_users.add(user)
+        exchange = self.client.send(
+            "PUT", f"/v1/apps/{segment(app)}/endpoints/{segment(endpoint_id)}",
+            body=json.dumps(request).encode(), headers={"Content-Type": "application/json"},
+        )  # fmt: skip
+        if exchange.status != 202:
+            raise fail("PC002", f"UpdateEndpoint answered {exchange.status}, not 202; the suite cannot seed", exchange)
+        return exchange
+
+    def put_batch(self, app: str, items: list[dict[str, Any]]) -> Exchange:
+        for item in items:
+            if item.get("User", {}).get("UserId") is not None:
+                self.seeded_users.add(item["User"]["UserId"])
+        exchange = self.client.send("PUT", f"/v1/apps/{segment(app)}/endpoints",
+                                    body=json.dumps({"Item": items}).encode(),
+                                    headers={"Content-Type": "application/json"})  # fmt: skip
+        if exchange.status != 202:
+            raise fail("PC002", f"UpdateEndpointsBatch answered {exchange.status}, not 202; "
+                                "the suite cannot seed", exchange)  # fmt: skip
+        return exchange
+
+    def seed_user(self, app: str, user_id: str, count: int, *, batch: bool = True,
+                  label: str = "ep") -> list[str]:  # fmt: skip
+        """Give `user_id` `count` new endpoints in `app`; return their IDs."""
+        ids = [self.name(label) for _ in range(count)]
+        items = [{"Id": endpoint_id, "Address": f"{endpoint_id}@example.com", "ChannelType": "EMAIL",
+                  "User": {"UserId": user_id}} for endpoint_id in ids]  # fmt: skip
+        if batch:
+            self.put_batch(app, items)
+        else:
+            for item in items:
+                endpoint_id = item.pop("Id")
+                self.put_endpoint(app, endpoint_id, item)
+        return ids
+
+    def cleanup(self) -> list[str]:
+        """Remove what the run created; return what could not be removed (for the report)."""
+        problems = []
+        for app in self.created_apps:
+            try:
+                exchange = self.client.send("DELETE", f"/v1/apps/{segment(app)}", sign=True)
+                if exchange.status not in (200, 202, 204, 404):
+                    problems.append(f"DeleteApp {app}: {exchange.status}")
+            except AssertionError as error:
+                problems.append(f"DeleteApp {app}: {error}")
+        if self.client.settings.app_id:
+            for user in sorted(self.seeded_users):
+                if not user.startswith(self.prefix):
+                    continue  # never delete a user the run did not create
+                try:
+                    path = f"/v1/apps/{segment(self.app_a)}/users/{segment(user)}"
+                    self.client.send("DELETE", path)
+                except AssertionError as error:
+                    problems.append(f"DeleteUserEndpoints {user}: {error}")
+        return problems
