@@ -80,11 +80,11 @@ def session_for(settings: Settings, signer: Callable | None) -> requests.Session
     return session
 
 
-def call(case: Any, settings: Settings, session: requests.Session) -> Any:
+def call(case: Any, settings: Settings, session: requests.Session, headers: dict[str, str] | None = None) -> Any:
     """Send a generated case; transport problems become the suite's failures, inside PC901."""
     try:
         return case.call(base_url=settings.base_url, session=session, timeout=settings.timeout,
-                         allow_redirects=False)  # fmt: skip
+                         allow_redirects=False, headers=headers)  # fmt: skip
     except requests.exceptions.Timeout:
         raise fail("PC901", f"PC803: no response within {settings.timeout:g} s to {case.as_curl_command()}") from None
     except requests.exceptions.RequestException as error:

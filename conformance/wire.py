@@ -54,11 +54,18 @@ def parse_json(exchange: Exchange) -> Any:
 
 
 def check_message_body(exchange: Exchange, check_id: str = "PC602") -> dict[str, Any]:
-    body = parse_json(exchange)
+    """An error body must be a MessageBody; any way it is not (label, JSON, shape) fails `check_id`."""
+    what = f"a {exchange.status} must carry a MessageBody (JSON with a string Message)"
+    if media_type(exchange) != "application/json":
+        raise fail(check_id, f"{what}; Content-Type is {exchange.header('Content-Type')!r}", exchange)
+    try:
+        body = json.loads(exchange.response_body)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise fail(check_id, f"{what}; the body does not parse as JSON ({error})", exchange) from None
     if not isinstance(body, dict) or not isinstance(body.get("Message"), str):
-        raise fail(check_id, f"a {exchange.status} must carry a MessageBody with a string Message", exchange)
+        raise fail(check_id, f"{what}; got {type(body).__name__} without a string Message", exchange)
     if "RequestID" in body and not isinstance(body["RequestID"], str):
-        raise fail(check_id, "MessageBody.RequestID must be a string", exchange)
+        raise fail(check_id, f"{what}; its RequestID is not a string", exchange)
     return body
 
 

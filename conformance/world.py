@@ -97,6 +97,16 @@ class World:
                 self.put_endpoint(app, endpoint_id, item)
         return ids
 
+    def endpoint_exists(self, app: str, endpoint_id: str, check_id: str) -> bool:
+        """Whether GetEndpoint still finds the endpoint: judged without the User resource, so that
+        a DELETE check does not depend on GET being right."""
+        exchange = self.client.send("GET", f"/v1/apps/{segment(app)}/endpoints/{segment(endpoint_id)}")
+        if exchange.status == 200:
+            return True
+        if exchange.status == 404:
+            return False
+        raise fail(check_id, f"GetEndpoint answered {exchange.status}, neither 200 nor 404", exchange)
+
     def cleanup(self) -> list[str]:
         """Remove what the run created; return what could not be removed (for the report)."""
         problems = []

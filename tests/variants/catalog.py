@@ -1,0 +1,614 @@
+"""The catalogue: every variant, the clause it is about, and the verdict the suite must reach.
+
+A faulty variant names the checks that must fail (`fails`, the clause it breaks) and the checks
+its defect may legitimately fail too (`also`: a wrong envelope breaks every listing). A run that
+fails any other check is a mis-attribution, and the proof in `tests/verdicts/` rejects it. A
+conforming variant must pass with no failure at all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import random
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote, unquote_to_bytes
+
+from starlette.datastructures import MutableHeaders
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp
+
+from pinpoint_conformance.reference import ReferenceServer, start_in_thread
+from pinpoint_conformance.reference.app import FaultOptions
+from pinpoint_conformance.reference.routes import split_path
+from pinpoint_conformance.reference.store import Store
+
+from . import stores
+from .middleware import (
+    Intercept,
+    PathRewrite,
+    ResponseRewrite,
+    Trickle,
+    is_user_resource,
+    on_endpoints,
+    on_user_json,
+)
+from .raw import hangup_server, nothing_listening
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    clause: str
+    description: str
+    build: Callable[[], ASGIApp] | None = None  # None: `target` starts something that is not ASGI
+    fails: frozenset[str] = frozenset()
+    also: frozenset[str] = frozenset()
+    profile: str = "core"
+    target: Callable[[], Any] | None = None
+    options: dict[str, str] = field(default_factory=dict)  # extra suite options, e.g. a short timeout
+
+    @property
+    def conforming(self) -> bool:
+        return not self.fails
+
+    @contextmanager
+    def serve(self) -> Iterator[str]:
+        if self.target is not None:
+            with self.target() as base_url:
+                yield base_url
+            return
+        assert self.build is not None
+        with start_in_thread(self.build(), timeout_graceful_shutdown=1) as server:
+            yield server.base_url
+
+
+def reference(store: Store | None = None, faults: FaultOptions | None = None) -> ReferenceServer:
+    return ReferenceServer(store or Store(), faults)
+
+
+def with_store(store_class: type[Store]) -> Callable[[], ASGIApp]:
+    return lambda: reference(store_class())
+
+
+def rewrite(transform: Any) -> Callable[[], ASGIApp]:
+    return lambda: ResponseRewrite(reference(), transform)
+
+
+def intercept(respond: Callable[[Request], Any]) -> Callable[[], ASGIApp]:
+    return lambda: Intercept(reference(), respond)
+
+
+def message(status: int, text: str, **headers: str) -> Response:
+    return JSONResponse({"Message": text, "RequestID": "variant"}, status_code=status, headers=headers)
+
+
+def segments_of(request: Request) -> list[str] | None:
+    """The decoded path segments of a User resource request (None if it is not one, or does not
+    decode: the reference server then answers it)."""
+    if not is_user_resource(request):
+        return None
+    try:
+        return split_path(request.scope["raw_path"])
+    except Exception:
+        return None
+
+
+def user_id_of(request: Request) -> str | None:
+    segments = segments_of(request)
+    return segments[-1] if segments else None
+
+
+def when_user_is_empty(method: str, respond: Callable[[], Response]) -> Callable[[], ASGIApp]:
+    """Answers `respond()` to `method` on a user with no endpoints (in an existing application)."""
+
+    def build() -> ASGIApp:
+        server = reference()
+
+        def check(request: Request) -> Response | None:
+            segments = segments_of(request)
+            if request.method != method or segments is None:
+                return None
+            try:
+                server.store.get_application(segments[2])
+                server.store.get_user_endpoints(segments[2], segments[4])
+            except Exception as error:
+                if getattr(error, "status", None) == 404 and "Application" not in str(error):
+                    return respond()
+            return None
+
+        return Intercept(server, check)
+
+    return build
+
+
+def when_app_is_unknown(respond: Callable[[Request], Response]) -> Callable[[], ASGIApp]:
+    def build() -> ASGIApp:
+        server = reference()
+
+        def check(request: Request) -> Response | None:
+            segments = segments_of(request)
+            if segments is None:
+                return None
+            try:
+                server.store.get_application(segments[2])
+            except Exception:
+                return respond(request)
+            return None
+
+        return Intercept(server, check)
+
+    return build
+
+
+def on_errors(change: Callable[[int, MutableHeaders, bytes], tuple[int, MutableHeaders, bytes]]) -> Any:
+    def transform(request: Request, status: int, headers: MutableHeaders, body: bytes):
+        return change(status, headers, body) if status >= 400 else (status, headers, body)
+
+    return transform
+
+
+def on_success(change: Callable[[Request, int, MutableHeaders, bytes], tuple[int, MutableHeaders, bytes]]) -> Any:
+    def transform(request: Request, status: int, headers: MutableHeaders, body: bytes):
+        if status < 300 and is_user_resource(request):
+            return change(request, status, headers, body)
+        return status, headers, body
+
+    return transform
+
+
+def set_header(name: str, value: str) -> Any:
+    def change(request: Request, status: int, headers: MutableHeaders, body: bytes):
+        headers[name] = value
+        return status, headers, body
+
+    return change
+
+
+def drop_header(name: str, only_errors: bool = False) -> Any:
+    def transform(request: Request, status: int, headers: MutableHeaders, body: bytes):
+        if name in headers and (status >= 400 or not only_errors):
+            del headers[name]
+        return status, headers, body
+
+    return transform
+
+
+def field_change(change: Callable[[dict[str, Any]], None]) -> Callable[[], ASGIApp]:
+    return rewrite(on_endpoints(change))
+
+
+def _set(path: tuple[str, ...], value: Callable[[Any], Any]) -> Callable[[dict[str, Any]], None]:
+    def change(endpoint: dict[str, Any]) -> None:
+        node = endpoint
+        for key in path[:-1]:
+            node = node.get(key) if isinstance(node, dict) else None
+            if node is None:
+                return
+        if isinstance(node, dict) and path[-1] in node:
+            node[path[-1]] = value(node[path[-1]])
+
+    return change
+
+
+def delete_status(status: int) -> Any:
+    def change(request: Request, code: int, data: Any) -> tuple[int, Any]:
+        return (status if request.method == "DELETE" and code == 202 else code), data
+
+    return on_user_json(change)
+
+
+def delete_item(items: Callable[[list], list]) -> Any:
+    def change(request: Request, code: int, data: Any) -> tuple[int, Any]:
+        if request.method == "DELETE" and code == 202:
+            data["Item"] = items(data["Item"])
+        return code, data
+
+    return on_user_json(change)
+
+
+def plus_as_space(raw: bytes) -> bytes:
+    return raw.replace(b"+", b"%20")
+
+
+def latin1_path(raw: bytes) -> bytes:
+    """Decodes percent-escapes as Latin-1 and re-encodes as UTF-8 (the mojibake defect)."""
+    head, _, user = raw.rpartition(b"/")
+    text = unquote_to_bytes(user).decode("latin-1")
+    return head + b"/" + quote(text, safe="").encode()
+
+
+def crash_when(predicate: Callable[[Request], bool]) -> Callable[[], ASGIApp]:
+    def respond(request: Request) -> Response | None:
+        if is_user_resource(request) and predicate(request):
+            return Response("Internal Server Error", status_code=500, media_type="text/plain")
+        return None
+
+    return intercept(respond)
+
+
+def raw_user(request: Request) -> bytes:
+    return (request.scope.get("raw_path") or b"").rpartition(b"/")[2]
+
+
+def refuse_when(predicate: Callable[[Request], bool], status: int = 400) -> Callable[[], ASGIApp]:
+    def respond(request: Request) -> Response | None:
+        if is_user_resource(request) and predicate(request):
+            return message(status, "Invalid user ID")
+        return None
+
+    return intercept(respond)
+
+
+def counter_gate(every: int, respond: Callable[[], Any]) -> Callable[[], ASGIApp]:
+    """Answers `respond()` to every `every`-th request of the User resource."""
+
+    def build() -> ASGIApp:
+        counter = itertools.count(1)
+
+        async def maybe(request: Request) -> Any:
+            if is_user_resource(request) and next(counter) % every == 0:
+                result = respond()
+                return await result if asyncio.iscoroutine(result) else result
+            return None
+
+        return Intercept(reference(), maybe)
+
+    return build
+
+
+def after_n(n: int, respond: Callable[[], Response]) -> Callable[[], ASGIApp]:
+    def build() -> ASGIApp:
+        counter = itertools.count(1)
+
+        def maybe(request: Request) -> Response | None:
+            if is_user_resource(request) and next(counter) > n:
+                return respond()
+            return None
+
+        return Intercept(reference(), maybe)
+
+    return build
+
+
+def sometimes(share: float, respond: Callable[[], Response], seed: int = 7) -> Callable[[], ASGIApp]:
+    def build() -> ASGIApp:
+        chance = random.Random(seed)
+
+        def maybe(request: Request) -> Response | None:
+            if is_user_resource(request) and chance.random() < share:
+                return respond()
+            return None
+
+        return Intercept(reference(), maybe)
+
+    return build
+
+
+async def hang() -> Response:
+    await asyncio.sleep(30)
+    return message(200, "too late")
+
+
+def trailing_comma(request: Request, status: int, headers: MutableHeaders, body: bytes):
+    return status, headers, body[:-1] + b",}"  # the seed's own example ends this way
+
+
+def bad_gzip(request: Request, status: int, headers: MutableHeaders, body: bytes):
+    headers["content-encoding"] = "gzip"  # ... and the body is not compressed
+    return status, headers, body
+
+
+def without_message(status: int, headers: MutableHeaders, body: bytes):
+    data = json.loads(body)
+    return status, headers, json.dumps({"message": data.get("Message"), "requestId": data.get("RequestID")}).encode()
+
+
+def plain_text_errors(status: int, headers: MutableHeaders, body: bytes):
+    headers["content-type"] = "text/plain; charset=utf-8"
+    return status, headers, json.loads(body)["Message"].encode()
+
+
+def wrong_error_type(status: int, headers: MutableHeaders, body: bytes):
+    if status == 404:
+        headers["x-amzn-ErrorType"] = "ResourceNotFoundException"
+    return status, headers, body
+
+
+def bare_list(request: Request, status: int, data: Any) -> tuple[int, Any]:
+    return status, data.get("Item", data) if isinstance(data, dict) else data
+
+
+def extra_fields(request: Request, status: int, data: Any) -> tuple[int, Any]:
+    if isinstance(data, dict) and "Item" in data:
+        data["NextToken"] = None
+        for endpoint in data["Item"]:
+            endpoint["Tags"] = {"source": "emulator"}
+            endpoint.setdefault("Location", {})["Accuracy"] = 5
+    return status, data
+
+
+def strip_optional(endpoint: dict[str, Any]) -> None:
+    """Drop what the server sets itself (and OptOut where it is only the default)."""
+    for name in ("CohortId", "EndpointStatus", "RequestId", "EffectiveDate", "CreationDate"):
+        endpoint.pop(name, None)
+    if endpoint.get("OptOut") == "NONE":
+        del endpoint["OptOut"]
+
+
+def put_deletes() -> ASGIApp:
+    server = reference()
+
+    def respond(request: Request) -> Response | None:
+        segments = segments_of(request)
+        if request.method == "PUT" and segments is not None:
+            with contextlib.suppress(Exception):
+                server.store.delete_user_endpoints(segments[2], segments[4])
+            return message(405, "Method not allowed", Allow="GET, DELETE")
+        return None
+
+    return Intercept(server, respond)
+
+
+def trace_echo(request: Request) -> Response | None:
+    if request.method == "TRACE" and is_user_resource(request):
+        return Response(f"TRACE {request.url.path} HTTP/1.1\r\n", media_type="message/http")
+    return None
+
+
+def other_methods_404(request: Request) -> Response | None:
+    if request.method in ("POST", "PUT", "PATCH") and is_user_resource(request):
+        return message(404, "Not found")
+    return None
+
+
+def accept_required(request: Request) -> Response | None:
+    if is_user_resource(request) and "accept" not in request.headers:
+        return message(400, "Missing Accept header")
+    return None
+
+
+def odd_accept_crashes(request: Request) -> Response | None:
+    accept = request.headers.get("accept")
+    if is_user_resource(request) and accept is not None and "json" not in accept and accept != "*/*":
+        return Response("NullPointerException", status_code=500, media_type="text/plain")
+    return None
+
+
+def decoded_user_has(test: Callable[[str], bool]) -> Callable[[Request], bool]:
+    def predicate(request: Request) -> bool:
+        user = user_id_of(request)
+        return user is not None and test(user)
+
+    return predicate
+
+
+def invalid_utf8(request: Request) -> bool:
+    return is_user_resource(request) and segments_of(request) is None
+
+
+def no_allow(request: Request, status: int, headers: MutableHeaders, body: bytes):
+    if status == 405 and "allow" in headers:
+        del headers["allow"]
+    return status, headers, body
+
+
+def gzip_reference() -> ASGIApp:
+    return GZipMiddleware(reference(), minimum_size=1)
+
+
+FAULTY: tuple[Variant, ...] = (
+    # Clause 0: the support calls.
+    Variant("no-create-app", "0", "CreateApp is not implemented (404), like emulators without Pinpoint apps",
+            intercept(lambda r: message(404, "Unknown operation") if r.url.path == "/v1/apps" else None),
+            fails=frozenset({"PC001"})),
+    # Clause 1: listing.
+    Variant("prefix-match", "1", "GET matches user IDs by prefix (LIKE 'id%')",
+            with_store(stores.PrefixMatch), fails=frozenset({"PC102"})),
+    Variant("case-insensitive", "1", "GET compares user IDs case-insensitively",
+            with_store(stores.CaseInsensitive), fails=frozenset({"PC102"})),
+    Variant("unescaped-like", "1", "GET filters with LIKE and the raw ID: '_' is a wildcard",
+            with_store(stores.UnescapedLike), fails=frozenset({"PC102"})),
+    Variant("ignores-application", "1", "GET filters by user ID only, across applications",
+            with_store(stores.IgnoresApplication), fails=frozenset({"PC103"}), also=frozenset({"PC202", "PC404"})),
+    Variant("first-page-only", "1", "GET returns the first 10 endpoints only (a forgotten page)",
+            with_store(stores.FirstPageOnly), fails=frozenset({"PC104"})),
+    Variant("page-overlap", "1", "pages overlap: the 10th endpoint is listed twice",
+            with_store(stores.PageOverlap), fails=frozenset({"PC101", "PC104"})),
+    Variant("drops-last", "1", "an off-by-one drops the last endpoint of every user with more than one",
+            with_store(stores.DropsLast), fails=frozenset({"PC101"}),
+            also=frozenset({"PC102", "PC103", "PC104", "PC202", "PC203", "PC403", "PC404", "PC703", "PC704",
+                            "PCA03", "PC002"})),
+    # Clause 2: round trip.
+    Variant("drops-demographic", "2", "Demographic is written but never returned",
+            field_change(lambda e: e.pop("Demographic", None)), fails=frozenset({"PC201"})),
+    Variant("lowercases-address", "2", "Address is normalised to lower case",
+            field_change(_set(("Address",), str.lower)), fails=frozenset({"PC201"})),
+    Variant("wrong-application-id", "2", "ApplicationId holds the account's default application",
+            field_change(_set(("ApplicationId",), lambda _: "default")), fails=frozenset({"PC202"}),
+            also=frozenset({"PC103"})),
+    Variant("stale-user-index", "2", "moving an endpoint leaves it in the old user's index",
+            with_store(stores.StaleUserIndex), fails=frozenset({"PC203"})),
+    Variant("merges-attributes", "2", "an update appends attribute values instead of replacing them",
+            with_store(stores.MergesAttributes), fails=frozenset({"PC204"})),
+    # Clause 3: types.
+    Variant("cohort-as-number", "3", "CohortId is sent as a JSON number",
+            field_change(_set(("CohortId",), int)), fails=frozenset({"PC302"}), also=frozenset({"PC901", "PC903"})),
+    Variant("cohort-out-of-range", "3", "CohortId counts from 100 (an offset bug)",
+            field_change(_set(("CohortId",), lambda c: str(int(c) + 100))), fails=frozenset({"PC302"}),
+            also=frozenset({"PC901", "PC903"})),
+    Variant("dates-as-epoch", "3", "CreationDate is epoch seconds in a string",
+            field_change(_set(("CreationDate",), lambda _: "1764374400")), fails=frozenset({"PC303"}),
+            also=frozenset({"PC901", "PC903"})),
+    Variant("effective-before-creation", "3", "EffectiveDate is left at a default before CreationDate",
+            field_change(_set(("EffectiveDate",), lambda _: "2000-01-01T00:00:00Z")),
+            fails=frozenset({"PC303"}), also=frozenset({"PC901", "PC903"})),
+    Variant("renamed-channel", "3", "GCM endpoints are reported as FCM, a value AWS's model does not have",
+            field_change(_set(("ChannelType",), lambda c: "FCM" if c == "GCM" else c)),
+            fails=frozenset({"PC304"}), also=frozenset({"PC901", "PC903"})),
+    Variant("latitude-as-string", "3", "Latitude is serialised as a string",
+            field_change(_set(("Location", "Latitude"), str)), fails=frozenset({"PC301"}),
+            also=frozenset({"PC901", "PC903"})),
+    Variant("attributes-joined", "3", "attribute values are joined into one comma-separated string",
+            field_change(_set(("Attributes",), lambda a: {k: ",".join(v) for k, v in a.items()})),
+            fails=frozenset({"PC301"}), also=frozenset({"PC901", "PC903"})),
+    Variant("metrics-as-strings", "3", "metric values are serialised as strings",
+            field_change(_set(("Metrics",), lambda m: {k: str(v) for k, v in m.items()})),
+            fails=frozenset({"PC301"}), also=frozenset({"PC901", "PC903"})),
+    Variant("bare-list", "3", "the endpoints are returned as a bare list, without the Item envelope",
+            rewrite(on_user_json(bare_list)), fails=frozenset({"PC301"}),
+            also=frozenset({"PCA03", "PC901", "PC903"})),
+    # Clause 4: delete.
+    Variant("delete-returns-nothing", "4", "DELETE answers 202 with an empty Item",
+            rewrite(delete_item(lambda items: [])), fails=frozenset({"PC401"}), also=frozenset({"PCA03"})),
+    Variant("delete-answers-200", "4", "DELETE answers 200 instead of 202",
+            rewrite(delete_status(200)), fails=frozenset({"PC401"}), also=frozenset({"PC901", "PC903"})),
+    Variant("delete-is-a-noop", "4", "DELETE lists the endpoints but removes none",
+            with_store(stores.DeleteIsANoop), fails=frozenset({"PC402"})),
+    Variant("delete-by-prefix", "4", "DELETE removes every user whose ID starts with the given one",
+            with_store(stores.DeletesByPrefix), fails=frozenset({"PC403"})),
+    Variant("delete-case-insensitive", "4", "DELETE matches user IDs case-insensitively",
+            with_store(stores.DeletesCaseInsensitive), fails=frozenset({"PC403"})),
+    Variant("delete-every-application", "4", "DELETE removes the user ID in every application",
+            with_store(stores.DeletesInEveryApplication), fails=frozenset({"PC404"})),
+    Variant("empty-user-400", "4", "GET of a user with no endpoints answers 400",
+            when_user_is_empty("GET", lambda: message(400, "User has no endpoints")),
+            fails=frozenset({"PC405"}), also=frozenset({"PC402"})),
+    Variant("empty-delete-400", "4", "DELETE of a user with no endpoints answers 400",
+            when_user_is_empty("DELETE", lambda: message(400, "User has no endpoints")),
+            fails=frozenset({"PC406"})),
+    # Clause 5: unknown application.
+    Variant("unknown-app-empty", "5", "an unknown application is answered like an empty one",
+            when_app_is_unknown(lambda r: JSONResponse({"Item": []}, status_code=200 if r.method == "GET" else 202)),
+            fails=frozenset({"PC501", "PC502"}), also=frozenset({"PCA03"})),
+    Variant("unknown-app-403", "5", "an unknown application is answered 403",
+            when_app_is_unknown(lambda r: message(403, "Forbidden")), fails=frozenset({"PC501", "PC502"}),
+            also=frozenset({"PCA03"})),
+    # Clause 6: errors.
+    Variant("lowercase-message", "6", "error bodies say {\"message\": ...} instead of Message",
+            rewrite(on_errors(without_message)), fails=frozenset({"PC602"}),
+            also=frozenset({"PC001", "PC002", "PC603", "PC902", "PC901", "PC903"})),
+    Variant("plain-text-errors", "6", "errors are plain text",
+            rewrite(on_errors(plain_text_errors)), fails=frozenset({"PC602"}),
+            also=frozenset({"PC603", "PC902", "PC901", "PC903"})),
+    Variant("gone-410", "6", "a user with no endpoints answers 410 Gone",
+            when_user_is_empty("GET", lambda: message(410, "Gone")), fails=frozenset({"PC601"}),
+            also=frozenset({"PC901", "PC903"})),
+    Variant("other-methods-404", "6", "POST, PUT and PATCH on the resource answer 404",
+            intercept(other_methods_404), fails=frozenset({"PC603"}), also=frozenset({"PC902"})),
+    Variant("put-deletes", "6", "PUT deletes the user's endpoints before answering 405",
+            put_deletes, fails=frozenset({"PC603"})),
+    Variant("trace-enabled", "6", "TRACE echoes the request (message/http)",
+            intercept(trace_echo), fails=frozenset({"PC603"}), also=frozenset({"PC902"})),
+    Variant("no-allow-header", "6", "405 without an Allow header (a failure under strict)",
+            rewrite(no_allow), fails=frozenset({"PC604"}), profile="strict"),
+    # Clause 7: HTTP.
+    Variant("text-plain-success", "7", "successful responses are labelled text/plain",
+            rewrite(on_success(set_header("content-type", "text/plain"))), fails=frozenset({"PC701"}),
+            also=frozenset({"PC901", "PC903"})),
+    Variant("trailing-comma", "7", "successful bodies end with a trailing comma, like the seed's example",
+            rewrite(on_success(trailing_comma)), fails=frozenset({"PC702"}),
+            also=frozenset({"PC901", "PCA03", "PC903"})),
+    Variant("accept-required", "7", "requests without an Accept header get 400",
+            intercept(accept_required), fails=frozenset({"PC703"}), also=frozenset({"PCA03", "PC901", "PC903"})),
+    Variant("false-gzip", "7", "Content-Encoding: gzip on bodies that are not compressed",
+            rewrite(on_success(bad_gzip)), fails=frozenset({"PC704"}),
+            also=frozenset({"PC901", "PCA03", "PC903"})),
+    Variant("plus-as-space", "7", "a literal + in the path is decoded as a space",
+            lambda: PathRewrite(reference(), plus_as_space), fails=frozenset({"PC705"}),
+            also=frozenset({"PC706"})),
+    Variant("ascii-only-ids", "7", "non-ASCII user IDs are refused with 400",
+            refuse_when(decoded_user_has(lambda u: not u.isascii())), fails=frozenset({"PC706"})),
+    Variant("truncated-user-ids", "7", "user IDs are cut to 64 characters",
+            with_store(stores.TruncatesUserIds), fails=frozenset({"PC706"})),
+    Variant("latin1-paths", "7", "the path is percent-decoded as Latin-1 (mojibake)",
+            lambda: PathRewrite(reference(), latin1_path), fails=frozenset({"PC706"})),
+    Variant("dollar-crashes", "7", "a $ in a user ID raises an unhandled error (500)",
+            crash_when(decoded_user_has(lambda u: "$" in u)), fails=frozenset({"PC707"}),
+            also=frozenset({"PC901", "PC903"})),
+    Variant("long-id-crashes", "7", "user IDs over 512 characters crash the server",
+            crash_when(decoded_user_has(lambda u: len(u) > 512)), fails=frozenset({"PC707"}),
+            also=frozenset({"PC901", "PC903"})),
+    Variant("invalid-utf8-crashes", "7", "paths that are not UTF-8 crash the server",
+            crash_when(invalid_utf8), fails=frozenset({"PC707"}), also=frozenset({"PC901", "PC903"})),
+    # Clause 8: resilience.
+    Variant("throttle-without-body", "8", "a third of the requests get a bare 429",
+            sometimes(0.3, lambda: Response(b"", status_code=429)), fails=frozenset({"PC801"}),
+            also=frozenset({"PC901", "PC903"})),
+    Variant("throttle-forever", "8", "after 150 requests every request is throttled",
+            after_n(150, lambda: message(429, "Rate exceeded")),
+            fails=frozenset({"PC802"}), also=frozenset({"PC901", "PC903"}), options={"--max-attempts": "3"}),
+    Variant("intermittent-hang", "8", "every 40th request hangs",
+            counter_gate(40, hang), fails=frozenset({"PC803"}), also=frozenset({"PC901", "PC903"}),
+            options={"--timeout": "1"}),
+    Variant("stalled-stream", "8", "large bodies trickle out 64 bytes at a time",
+            lambda: Trickle(reference(), threshold=4000, pause=0.2), fails=frozenset({"PC803"}),
+            also=frozenset({"PC901", "PC903"}), options={"--timeout": "1"}),
+    Variant("hangs-up", "8", "the server accepts connections and closes them unanswered",
+            target=hangup_server, fails=frozenset({"PC804"})),
+    Variant("nothing-listening", "8", "nothing listens at the address",
+            target=nothing_listening, fails=frozenset({"PC804"})),
+    # Clause 9: found by generation only.
+    Variant("digit-id-crashes", "9", "all-digit user IDs crash the server (an integer-ID code path)",
+            crash_when(decoded_user_has(lambda u: u.isdigit())), fails=frozenset({"PC901"}),
+            also=frozenset({"PC903"})),
+    Variant("odd-accept-crashes", "9", "an Accept header other than JSON crashes the server",
+            intercept(odd_accept_crashes), fails=frozenset({"PC901"})),
+    # Clause 10: AWS wire details.
+    Variant("no-request-id", "10", "responses lack x-amzn-RequestId", rewrite(drop_header("x-amzn-RequestId")),
+            fails=frozenset({"PCA01"}), profile="aws", also=frozenset({"PC901", "PC903"})),
+    Variant("wrong-error-type", "10", "404s say ResourceNotFoundException",
+            rewrite(on_errors(wrong_error_type)), fails=frozenset({"PCA02"}), profile="aws",
+            also=frozenset({"PCA03", "PC901", "PC903"})),
+    Variant("no-error-type", "10", "errors lack x-amzn-ErrorType",
+            rewrite(drop_header("x-amzn-ErrorType", only_errors=True)), fails=frozenset({"PCA02"}),
+            profile="aws", also=frozenset({"PCA03", "PC901", "PC903"})),
+)  # fmt: skip
+
+CONFORMING: tuple[Variant, ...] = (
+    Variant("empty-200-for-no-endpoints", "4", "a user with no endpoints: 200/202 with an empty Item",
+            lambda: _empty_ok()),
+    Variant("extra-fields", "3", "responses carry fields the spec does not name", rewrite(on_user_json(extra_fields))),
+    Variant("only-given-fields", "3", "server-set optional fields are omitted", field_change(strip_optional)),
+    Variant("proper-throttling", "8", "a fifth of the requests get 429 MessageBody with Retry-After: 0",
+            sometimes(0.2, lambda: message(429, "Rate exceeded", **{"Retry-After": "0"}))),
+    Variant("gzip", "7", "every response gzip-compressed when the client accepts it", gzip_reference),
+    Variant("slow", "8", "every response delayed by 50 ms",
+            lambda: reference(faults=FaultOptions(latency_ms=50)), options={"--timeout": "5"}),
+    Variant("connection-close", "7", "Connection: close after every response",
+            rewrite(set_header("connection", "close"))),
+    Variant("charset", "7", "Content-Type: application/json; charset=utf-8",
+            rewrite(set_header("content-type", "application/json; charset=utf-8"))),
+    Variant("refuses-aws-forbidden-ids", "7", "IDs with $, { or } are refused with 400 MessageBody",
+            refuse_when(decoded_user_has(lambda u: any(c in u for c in "${}")))),
+)  # fmt: skip
+
+
+def _empty_ok() -> ASGIApp:
+    """The reference server, but a user with no endpoints is an empty list, not a 404."""
+    server = reference()
+
+    def respond(request: Request) -> Response | None:
+        segments = segments_of(request)
+        if segments is None or request.method not in ("GET", "DELETE"):
+            return None
+        try:
+            server.store.get_application(segments[2])
+            server.store.get_user_endpoints(segments[2], segments[4])
+        except Exception as error:
+            if "Application" not in str(error):
+                return JSONResponse({"Item": []}, status_code=200 if request.method == "GET" else 202,
+                                    headers={"x-amzn-RequestId": "variant"})  # fmt: skip
+        return None
+
+    return Intercept(server, respond)
+
+
+VARIANTS: dict[str, Variant] = {variant.name: variant for variant in FAULTY + CONFORMING}

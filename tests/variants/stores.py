@@ -1,0 +1,130 @@
+"""Storage defects: the filters, indexes and deletes that real implementations get wrong."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from pinpoint_conformance.reference.errors import not_found
+from pinpoint_conformance.reference.store import Store
+
+
+class SelectStore(Store):
+    """A store whose GET (and optionally DELETE) select users with another SQL condition."""
+
+    get_where = "application_id = ? AND user_id = ?"
+    delete_where: str | None = None  # None: the correct, exact delete
+    limit = ""
+
+    def _select(self, db: sqlite3.Connection, where: str, app: str, user: str) -> list[dict[str, Any]]:
+        self._application(db, app)
+        params = (user,) if where.count("?") == 1 else (app, user)
+        rows = db.execute(f"SELECT document FROM endpoints WHERE {where} ORDER BY endpoint_id {self.limit}",
+                          params).fetchall()  # fmt: skip
+        if not rows:
+            raise not_found()
+        return [json.loads(document) for (document,) in rows]
+
+    def get_user_endpoints(self, application_id: str, user_id: str) -> list[dict[str, Any]]:
+        with self._transaction() as db:
+            return self._select(db, self.get_where, application_id, user_id)
+
+    def delete_user_endpoints(self, application_id: str, user_id: str) -> list[dict[str, Any]]:
+        if self.delete_where is None:
+            return super().delete_user_endpoints(application_id, user_id)
+        with self._transaction() as db:
+            found = self._select(db, self.delete_where, application_id, user_id)
+            params = (user_id,) if self.delete_where.count("?") == 1 else (application_id, user_id)
+            db.execute(f"DELETE FROM endpoints WHERE {self.delete_where}", params)
+            return found
+
+
+class PrefixMatch(SelectStore):
+    get_where = "application_id = ? AND user_id LIKE ? || '%'"
+
+
+class CaseInsensitive(SelectStore):
+    get_where = "application_id = ? AND user_id = ? COLLATE NOCASE"
+
+
+class UnescapedLike(SelectStore):
+    get_where = "application_id = ? AND user_id LIKE ?"  # '_' and '%' in an ID act as wildcards
+
+
+class IgnoresApplication(SelectStore):
+    get_where = "user_id = ?"
+
+
+class FirstPageOnly(SelectStore):
+    limit = "LIMIT 10"
+
+
+class DeletesByPrefix(SelectStore):
+    delete_where = "application_id = ? AND user_id LIKE ? || '%'"
+
+
+class DeletesCaseInsensitive(SelectStore):
+    delete_where = "application_id = ? AND user_id = ? COLLATE NOCASE"
+
+
+class DeletesInEveryApplication(SelectStore):
+    delete_where = "user_id = ?"
+
+
+class DeleteIsANoop(Store):
+    def delete_user_endpoints(self, application_id: str, user_id: str) -> list[dict[str, Any]]:
+        return self.get_user_endpoints(application_id, user_id)
+
+
+class PageOverlap(Store):
+    """Pages of 10 that overlap by one: the 10th endpoint is listed twice."""
+
+    def get_user_endpoints(self, application_id: str, user_id: str) -> list[dict[str, Any]]:
+        found = super().get_user_endpoints(application_id, user_id)
+        return found[:10] + found[9:] if len(found) >= 10 else found
+
+
+class DropsLast(Store):
+    def get_user_endpoints(self, application_id: str, user_id: str) -> list[dict[str, Any]]:
+        found = super().get_user_endpoints(application_id, user_id)
+        return found[:-1] if len(found) > 1 else found
+
+
+class StaleUserIndex(Store):
+    """Moving an endpoint to another user rewrites the document but not the user index."""
+
+    def _upsert(self, db: sqlite3.Connection, application_id: str, endpoint_id: str, fields: dict[str, Any],
+                request_id: str) -> None:  # fmt: skip
+        row = db.execute("SELECT user_id FROM endpoints WHERE application_id = ? AND endpoint_id = ?",
+                         (application_id, endpoint_id)).fetchone()  # fmt: skip
+        super()._upsert(db, application_id, endpoint_id, fields, request_id)
+        if row is not None and row[0] is not None:
+            db.execute("UPDATE endpoints SET user_id = ? WHERE application_id = ? AND endpoint_id = ?",
+                       (row[0], application_id, endpoint_id))  # fmt: skip
+
+
+class MergesAttributes(Store):
+    """An update appends attribute values instead of replacing them."""
+
+    def _upsert(self, db: sqlite3.Connection, application_id: str, endpoint_id: str, fields: dict[str, Any],
+                request_id: str) -> None:  # fmt: skip
+        row = db.execute("SELECT document FROM endpoints WHERE application_id = ? AND endpoint_id = ?",
+                         (application_id, endpoint_id)).fetchone()  # fmt: skip
+        if row is not None and "Attributes" in fields:
+            old = json.loads(row[0]).get("Attributes", {})
+            fields = {**fields, "Attributes": {k: old.get(k, []) + v for k, v in fields["Attributes"].items()}}
+        super()._upsert(db, application_id, endpoint_id, fields, request_id)
+
+
+class TruncatesUserIds(Store):
+    """User IDs cut to 64 characters on write and on read (a VARCHAR(64) column)."""
+
+    def _upsert(self, db: sqlite3.Connection, application_id: str, endpoint_id: str, fields: dict[str, Any],
+                request_id: str) -> None:  # fmt: skip
+        if isinstance(fields.get("User"), dict) and "UserId" in fields["User"]:
+            fields = {**fields, "User": {**fields["User"], "UserId": fields["User"]["UserId"][:64]}}
+        super()._upsert(db, application_id, endpoint_id, fields, request_id)
+
+    def get_user_endpoints(self, application_id: str, user_id: str) -> list[dict[str, Any]]:
+        return super().get_user_endpoints(application_id, user_id[:64])

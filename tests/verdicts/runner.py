@@ -1,0 +1,52 @@
+"""Runs the conformance suite the way a user does (`pytest conformance --base-url URL`, in its own
+process) and reads its verdict from the JSON report."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+# Catalogue runs keep the generated phase short and the seed fixed, so that a verdict is
+# reproducible; the timeout is short so that hanging variants cost seconds, not minutes.
+CATALOGUE_OPTIONS = ("--max-examples", "20", "--seed", "20261129", "--timeout", "3")
+
+
+@dataclass
+class SuiteRun:
+    exit_code: int
+    report: dict[str, Any]
+    output: str
+
+    def ids(self, status: str) -> set[str]:
+        return {check["id"] for check in self.report.get("checks", []) if check["status"] == status}
+
+    @property
+    def failed(self) -> set[str]:
+        return self.ids("fail")
+
+    def explain(self) -> str:
+        lines = [f"exit {self.exit_code}; failed {sorted(self.failed)}; blocked {sorted(self.ids('blocked'))}"]
+        for check in self.report.get("checks", []):
+            for failure in check["failures"][:1]:
+                lines.append(f"  {check['id']}: {failure['message'][:300]} ({failure['test']})")
+        lines.append(self.output[-3000:])
+        return "\n".join(lines)
+
+
+def run_suite(base_url: str, report_dir: Path, *, profile: str = "core", options: dict[str, str] | None = None,
+              extra: tuple[str, ...] = ()) -> SuiteRun:  # fmt: skip
+    args = dict(zip(CATALOGUE_OPTIONS[::2], CATALOGUE_OPTIONS[1::2], strict=True))
+    args.update(options or {})
+    command = [sys.executable, "-m", "pytest", "conformance", "--base-url", base_url, "--profile", profile,
+               "--report-dir", str(report_dir), "-q", "-p", "no:cacheprovider", *extra]  # fmt: skip
+    for name, value in args.items():
+        command += [name, value]
+    process = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900, check=False)
+    report_path = report_dir / "conformance.json"
+    report = json.loads(report_path.read_text()) if report_path.exists() else {}
+    return SuiteRun(process.returncode, report, process.stdout + process.stderr)
