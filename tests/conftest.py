@@ -34,7 +34,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     (ROOT / "reports" / "mutation-score.json").write_text(json.dumps(summary, indent=2) + "\n")
     lines = [f"# Mutation score: {killed}/{len(faulty)} faulty variants failed for the right reason; "
              f"{alarms} false alarms on {len(conforming)} conforming variants", "",
-             "| Variant | Clause | Defect | Expected to fail | Failed | Verdict |", "|---|---|---|---|---|---|"]  # fmt: skip
+             "| Variant | Clause | Defect | Expected to fail | Failed | Verdict |",
+             "|---|---|---|---|---|---|"]  # fmt: skip
     for r in sorted(records, key=lambda r: (r["conforming"], int(r["clause"]), r["variant"])):
         lines.append(f"| {r['variant']} | {r['clause']} | {r['description']} | "
                      f"{', '.join(r['expected']) or '(conforms)'} | {', '.join(r['failed']) or '-'} | "
