@@ -36,8 +36,9 @@ def _run(*command: str, cwd: Path | None = None) -> None:
 
 def test_datamodel_code_generator_models_parse_the_examples(tmp_path: Path) -> None:
     output = tmp_path / "pinpoint_models.py"
-    _run(sys.executable, "-m", "datamodel_code_generator", "--input", str(USER_SPEC), "--input-file-type", "openapi",
-         "--output", str(output), "--output-model-type", "pydantic_v2.BaseModel", "--formatters", "ruff-format")  # fmt: skip
+    _run(sys.executable, "-m", "datamodel_code_generator", "--input", str(USER_SPEC), "--input-file-type",
+         "openapi", "--output", str(output), "--output-model-type", "pydantic_v2.BaseModel",
+         "--formatters", "ruff-format")  # fmt: skip
     module_spec = importlib.util.spec_from_file_location("pinpoint_models", output)
     module = importlib.util.module_from_spec(module_spec)
     sys.modules["pinpoint_models"] = module

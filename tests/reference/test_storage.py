@@ -1,0 +1,101 @@
+"""Storage: data survives a restart with --db (through the real command line), and concurrent
+GET, DELETE and UpdateEndpoint on one user keep the invariants (a DELETE is atomic, a user never
+holds more than 15 endpoints)."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from pinpoint_conformance.reference import create_app, start_in_thread
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _serve(db: Path, port: int) -> subprocess.Popen:
+    process = subprocess.Popen([sys.executable, "-m", "pinpoint_conformance", "serve", "--host", "127.0.0.1",
+                                "--port", str(port), "--db", str(db)])  # fmt: skip
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            requests.get(f"http://127.0.0.1:{port}/", timeout=1)
+            return process
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("the server did not start")
+
+
+def test_data_survives_a_restart_with_db(tmp_path: Path) -> None:
+    db, port = tmp_path / "pinpoint.sqlite", _free_port()
+    base = f"http://127.0.0.1:{port}"
+    process = _serve(db, port)
+    try:
+        app = requests.post(f"{base}/v1/apps", json={"Name": "kept"}).json()["Id"]
+        requests.put(f"{base}/v1/apps/{app}/endpoints/e", json={"User": {"UserId": "u"}, "Address": "x"})
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    process = _serve(db, port)
+    try:
+        items = requests.get(f"{base}/v1/apps/{app}/users/u").json()["Item"]
+        assert [(item["Id"], item["Address"]) for item in items] == [("e", "x")]
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_concurrent_get_delete_and_update_keep_the_invariants() -> None:
+    with start_in_thread(create_app()) as server:
+        base = server.base_url
+        app = requests.post(f"{base}/v1/apps", json={"Name": "race"}).json()["Id"]
+        batch = {"Item": [{"Id": f"e{i}", "User": {"UserId": "u"}} for i in range(5)]}
+        seen: list[Any] = []
+        stop = threading.Event()
+
+        def writer() -> None:
+            with requests.Session() as session:
+                while not stop.is_set():
+                    session.put(f"{base}/v1/apps/{app}/endpoints", json=batch)
+                    session.put(f"{base}/v1/apps/{app}/endpoints/extra", json={"User": {"UserId": "u"}})
+
+        def deleter() -> None:
+            with requests.Session() as session:
+                while not stop.is_set():
+                    seen.append(("DELETE", session.delete(f"{base}/v1/apps/{app}/users/u")))
+
+        def reader() -> None:
+            with requests.Session() as session:
+                while not stop.is_set():
+                    seen.append(("GET", session.get(f"{base}/v1/apps/{app}/users/u")))
+
+        threads = [threading.Thread(target=f) for f in (writer, deleter, reader, reader)]
+        for thread in threads:
+            thread.start()
+        time.sleep(3)
+        stop.set()
+        for thread in threads:
+            thread.join()
+        listed = 0
+        for method, response in seen:
+            assert response.status_code in (200, 202, 404), response.text
+            if response.status_code == 404:
+                continue
+            ids = sorted(item["Id"] for item in response.json()["Item"])
+            batch_ids = [i for i in ids if i != "extra"]
+            # The batch is written atomically and a DELETE removes atomically: never a part of it.
+            assert batch_ids in ([], [f"e{i}" for i in range(5)]), (method, ids)
+            assert len(ids) == len(set(ids)) <= 15
+            listed += 1
+        assert listed > 20, "the race produced too few non-empty answers to prove anything"

@@ -1,0 +1,64 @@
+"""The check catalogue is the one source of truth: every check has a test in the suite that proves
+it, every test proves a catalogued check, docs/CHECKS.md is generated from it, and every clause of
+the contract has a faulty variant that the proof in tests/verdicts shows failing."""
+
+from __future__ import annotations
+
+import ast
+
+from conformance import catalog
+from tests.variants import CONFORMING, FAULTY
+from tests.verdicts.runner import ROOT
+
+
+def _marked_checks() -> dict[str, list[str]]:
+    """check ID -> the suite's test functions marked with it (read from the source)."""
+    marked: dict[str, list[str]] = {}
+    for path in sorted((ROOT / "conformance").glob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+                for decorator in node.decorator_list:
+                    if (isinstance(decorator, ast.Call) and getattr(decorator.func, "attr", "") == "check"
+                            and decorator.args and isinstance(decorator.args[0], ast.Constant)):  # fmt: skip
+                        marked.setdefault(decorator.args[0].value, []).append(f"{path.name}::{node.name}")
+    return marked
+
+
+def test_every_check_has_a_test_and_every_test_a_check() -> None:
+    marked = _marked_checks()
+    assert set(marked) == set(catalog.CHECKS), (
+        f"without a test: {sorted(set(catalog.CHECKS) - set(marked))}; "
+        f"not in the catalogue: {sorted(set(marked) - set(catalog.CHECKS))}"
+    )
+
+
+def test_every_suite_test_is_marked_with_a_check() -> None:
+    unmarked = []
+    for path in sorted((ROOT / "conformance").glob("test_*.py")):
+        for node in ast.parse(path.read_text()).body:
+            marked = isinstance(node, ast.FunctionDef) and any(
+                getattr(getattr(d, "func", None), "attr", "") == "check" for d in node.decorator_list
+            )
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_") and not marked:
+                unmarked.append(f"{path.name}::{node.name}")
+    assert not unmarked
+
+
+def test_docs_list_of_checks_is_generated_from_the_catalogue() -> None:
+    on_disk = (ROOT / "docs" / "CHECKS.md").read_text()
+    assert on_disk == catalog.markdown(), "docs/CHECKS.md is stale: python -m conformance.catalog > docs/CHECKS.md"
+
+
+def test_every_check_cites_a_source_and_states_a_requirement() -> None:
+    for check in catalog.CHECKS.values():
+        assert check.cites and check.requirement and check.clause in catalog.CLAUSES, check.id
+        assert any(word in check.requirement for word in ("MUST", "SHOULD", "MAY")), check.id
+
+
+def test_every_clause_has_a_faulty_variant_and_the_catalogue_is_large_enough() -> None:
+    assert len(FAULTY) >= 40 and len(CONFORMING) >= 6
+    covered = {variant.clause for variant in FAULTY}
+    assert covered >= set(catalog.CLAUSES), f"clauses without a faulty variant: {set(catalog.CLAUSES) - covered}"
+    for variant in FAULTY:
+        assert variant.fails <= set(catalog.CHECKS), variant.name
+        assert any(catalog.get(c).clause == variant.clause for c in variant.fails), variant.name
