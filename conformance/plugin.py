@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import random
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -95,8 +96,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
                                  "exchanges": [e.to_dict() for e in error.exchanges]}  # fmt: skip
             report.longrepr = error.render()
         else:
-            record["failure"] = {"check": check.id if check else None,
-                                 "message": f"{type(error).__name__}: {error}", "exchanges": []}  # fmt: skip
+            # Not a check's verdict: the server answered in a way no check anticipated. Still a
+            # failure of the test's check, told in one line (with where the suite stumbled).
+            where = call.excinfo.traceback[-1]
+            text = (f"the server's answer could not be evaluated ({type(error).__name__}: {error}) "
+                    f"at {Path(str(where.path)).name}:{where.lineno + 1}")  # fmt: skip
+            record["failure"] = {"check": check.id if check else None, "message": text, "exchanges": []}
+            if check is not None:
+                report.longrepr = f"{check.id} {check.title} — FAILED\n  {text}"
     verdict: Verdict | None = getattr(item, "_conformance_verdict", None)
     if verdict is not None and call.when == "call":
         record["warnings"] = [{"check": w.check_id, "message": w.message,

@@ -3,6 +3,8 @@ report at the end of the session."""
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from ..settings import Settings
@@ -50,4 +52,9 @@ class Collector:
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_sep("-", f"reports written to {self.settings.report_dir}/")
-        terminalreporter.write_line(self.line, bold=True, red="NOT" in self.line, green="NOT" not in self.line)
+
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        # After pytest's own summary, so that the verdict is the run's last line.
+        if self.line:
+            sys.stdout.write(self.line + "\n")
+            sys.stdout.flush()

@@ -99,3 +99,21 @@ def test_concurrent_get_delete_and_update_keep_the_invariants() -> None:
             assert len(ids) == len(set(ids)) <= 15
             listed += 1
         assert listed > 20, "the race produced too few non-empty answers to prove anything"
+
+
+def test_user_queries_search_the_user_index() -> None:
+    """O(log n + k) without a stopwatch: SQLite's plan for every query of the User resource is an
+    index search on (application, user), never a scan (benchmarks/reference_server.py measures it)."""
+    from pinpoint_conformance.reference.store import Store
+
+    store = Store()
+    queries = [
+        "SELECT document FROM endpoints WHERE application_id = ? AND user_id = ? ORDER BY endpoint_id",
+        "DELETE FROM endpoints WHERE application_id = ? AND user_id = ?",
+        "SELECT COUNT(*) FROM endpoints WHERE application_id = ? AND user_id = ? AND endpoint_id <> ?",
+    ]
+    for query in queries:
+        with store._transaction() as db:
+            rows = db.execute(f"EXPLAIN QUERY PLAN {query}", ("a", "u", "e")[: query.count("?")])
+            plan = " ".join(row[-1] for row in rows)
+        assert "USING" in plan and "endpoints_by_user_ordered" in plan and "SCAN" not in plan, (query, plan)

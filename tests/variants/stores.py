@@ -17,20 +17,20 @@ class SelectStore(Store):
     delete_where: str | None = None  # None: the correct, exact delete
     limit = ""
 
-    def _select(self, db: sqlite3.Connection, where: str, app: str, user: str) -> list[dict[str, Any]]:
+    def _select(self, db: sqlite3.Connection, where: str, app: str, user: str) -> list[str]:
         self._application(db, app)
         params = (user,) if where.count("?") == 1 else (app, user)
         rows = db.execute(f"SELECT document FROM endpoints WHERE {where} ORDER BY endpoint_id {self.limit}",
                           params).fetchall()  # fmt: skip
         if not rows:
             raise not_found()
-        return [json.loads(document) for (document,) in rows]
+        return [document for (document,) in rows]
 
-    def get_user_endpoints(self, application_id: str, user_id: str) -> list[dict[str, Any]]:
+    def get_user_endpoints(self, application_id: str, user_id: str) -> list[str]:
         with self._transaction() as db:
             return self._select(db, self.get_where, application_id, user_id)
 
-    def delete_user_endpoints(self, application_id: str, user_id: str) -> list[dict[str, Any]]:
+    def delete_user_endpoints(self, application_id: str, user_id: str) -> list[str]:
         if self.delete_where is None:
             return super().delete_user_endpoints(application_id, user_id)
         with self._transaction() as db:
@@ -73,20 +73,20 @@ class DeletesInEveryApplication(SelectStore):
 
 
 class DeleteIsANoop(Store):
-    def delete_user_endpoints(self, application_id: str, user_id: str) -> list[dict[str, Any]]:
+    def delete_user_endpoints(self, application_id: str, user_id: str) -> list[str]:
         return self.get_user_endpoints(application_id, user_id)
 
 
 class PageOverlap(Store):
     """Pages of 10 that overlap by one: the 10th endpoint is listed twice."""
 
-    def get_user_endpoints(self, application_id: str, user_id: str) -> list[dict[str, Any]]:
+    def get_user_endpoints(self, application_id: str, user_id: str) -> list[str]:
         found = super().get_user_endpoints(application_id, user_id)
         return found[:10] + found[9:] if len(found) >= 10 else found
 
 
 class DropsLast(Store):
-    def get_user_endpoints(self, application_id: str, user_id: str) -> list[dict[str, Any]]:
+    def get_user_endpoints(self, application_id: str, user_id: str) -> list[str]:
         found = super().get_user_endpoints(application_id, user_id)
         return found[:-1] if len(found) > 1 else found
 
@@ -126,5 +126,5 @@ class TruncatesUserIds(Store):
             fields = {**fields, "User": {**fields["User"], "UserId": fields["User"]["UserId"][:64]}}
         super()._upsert(db, application_id, endpoint_id, fields, request_id)
 
-    def get_user_endpoints(self, application_id: str, user_id: str) -> list[dict[str, Any]]:
+    def get_user_endpoints(self, application_id: str, user_id: str) -> list[str]:
         return super().get_user_endpoints(application_id, user_id[:64])

@@ -40,6 +40,10 @@ def test_faulty_variant_fails_for_the_right_reason(variant: Variant, tmp_path: P
     assert run.exit_code == 1, f"the suite passed a faulty server ({variant.description})\n{run.explain()}"
     assert not missing, f"expected {sorted(missing)} to fail ({variant.description})\n{run.explain()}"
     assert not unrelated, f"unrelated checks failed: {sorted(unrelated)}\n{run.explain()}"
+    assert "Traceback" not in run.output, f"a broken server produced a traceback\n{run.output[-4000:]}"
+    for check in run.report["checks"]:
+        for failure in check["failures"]:
+            assert "could not be evaluated" not in failure["message"], f"a check stumbled: {failure['message']}"
 
 
 @pytest.mark.parametrize("variant", CONFORMING, ids=lambda v: v.name)

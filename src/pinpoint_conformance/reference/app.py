@@ -34,12 +34,17 @@ class FaultOptions:
 
 
 def json_response(status: int, body: Any, request_id: str, headers: dict[str, str] | None = None) -> Response:
-    payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    payload = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
     response = Response(payload, status_code=status, media_type="application/json")
     response.headers["x-amzn-RequestId"] = request_id
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
+
+
+def endpoints_response(documents: list[str]) -> bytes:
+    """An EndpointsResponse spliced from stored JSON documents."""
+    return b'{"Item":[' + ",".join(documents).encode() + b"]}"
 
 
 def error_response(error: ApiError, request_id: str) -> Response:
@@ -154,11 +159,11 @@ class ReferenceServer:
 
     async def _GetUserEndpoints(self, request: Request, request_id: str, application_id: str,
                                 user_id: str) -> tuple[int, Any]:  # fmt: skip
-        return 200, {"Item": self.store.get_user_endpoints(application_id, user_id)}
+        return 200, endpoints_response(self.store.get_user_endpoints(application_id, user_id))
 
     async def _DeleteUserEndpoints(self, request: Request, request_id: str, application_id: str,
                                    user_id: str) -> tuple[int, Any]:  # fmt: skip
-        return 202, {"Item": self.store.delete_user_endpoints(application_id, user_id)}
+        return 202, endpoints_response(self.store.delete_user_endpoints(application_id, user_id))
 
 
 def create_app(db_path: str = ":memory:", faults: FaultOptions | None = None) -> ReferenceServer:

@@ -33,7 +33,9 @@ CREATE TABLE IF NOT EXISTS endpoints (
     document TEXT NOT NULL,
     PRIMARY KEY (application_id, endpoint_id)
 );
-CREATE INDEX IF NOT EXISTS endpoints_by_user ON endpoints (application_id, user_id);
+-- Ordered by endpoint ID within a user, so that listing a user never falls back to scanning the
+-- application's primary key for the ORDER BY (which made a GET cost O(n) at 10^6 endpoints).
+CREATE INDEX IF NOT EXISTS endpoints_by_user_ordered ON endpoints (application_id, user_id, endpoint_id);
 """
 
 ACCOUNT = "000000000000"
@@ -175,7 +177,7 @@ class Store:
 
     # Users --------------------------------------------------------------------------------
 
-    def _user_endpoints(self, db: sqlite3.Connection, application_id: str, user_id: str) -> list[dict]:
+    def _user_endpoints(self, db: sqlite3.Connection, application_id: str, user_id: str) -> list[str]:
         self._application(db, application_id)
         rows = db.execute(
             "SELECT document FROM endpoints WHERE application_id = ? AND user_id = ? ORDER BY endpoint_id",
@@ -183,13 +185,16 @@ class Store:
         ).fetchall()
         if not rows:
             raise not_found("Resource not found")
-        return [json.loads(document) for (document,) in rows]
+        return [document for (document,) in rows]
 
-    def get_user_endpoints(self, application_id: str, user_id: str) -> list[dict[str, Any]]:
+    # The User resource's reads return the stored JSON documents as they are: the response is
+    # spliced from them without a parse and a dump per endpoint (a third of a GET's time).
+
+    def get_user_endpoints(self, application_id: str, user_id: str) -> list[str]:
         with self._transaction() as db:
             return self._user_endpoints(db, application_id, user_id)
 
-    def delete_user_endpoints(self, application_id: str, user_id: str) -> list[dict[str, Any]]:
+    def delete_user_endpoints(self, application_id: str, user_id: str) -> list[str]:
         with self._transaction() as db:
             endpoints = self._user_endpoints(db, application_id, user_id)
             db.execute("DELETE FROM endpoints WHERE application_id = ? AND user_id = ?", (application_id, user_id))
