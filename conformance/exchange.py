@@ -19,10 +19,14 @@ def redact_headers(headers: dict[str, str]) -> dict[str, str]:
     return {name: REDACTED if name.lower() in SENSITIVE_HEADERS else value for name, value in headers.items()}
 
 
+# C0 controls (but tab and newlines) and DEL, shown as escapes so that reports stay text.
+_CONTROLS = {code: f"\\x{code:02x}" for code in [*range(0x20), 0x7F] if chr(code) not in "\t\n\r"}
+
+
 def _text(body: bytes | None) -> str:
     if not body:
         return ""
-    text = body.decode("utf-8", errors="replace")
+    text = body.decode("utf-8", errors="replace").translate(_CONTROLS)
     return text if len(text) <= BODY_PREVIEW else text[:BODY_PREVIEW] + f"… ({len(body)} bytes in all)"
 
 

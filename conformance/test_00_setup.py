@@ -34,5 +34,6 @@ def test_update_endpoint_and_batch_store_endpoints(world: World, client: Client)
         except ValueError:
             stored = None
         if exchange.status != 200 or not isinstance(stored, dict) or stored.get("Id") != endpoint_id:
-            raise fail("PC002", f"GetEndpoint of {endpoint_id!r}, just written, answered {exchange.status}",
-                       exchange)  # fmt: skip
+            got = stored.get("Id") if isinstance(stored, dict) else None
+            raise fail("PC002", f"GetEndpoint of {endpoint_id!r}, just written, answered {exchange.status} "
+                                f"with Id {got!r}", exchange)  # fmt: skip

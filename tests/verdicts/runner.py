@@ -4,6 +4,7 @@ process) and reads its verdict from the JSON report."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -39,14 +40,15 @@ class SuiteRun:
 
 
 def run_suite(base_url: str, report_dir: Path, *, profile: str = "core", options: dict[str, str] | None = None,
-              extra: tuple[str, ...] = ()) -> SuiteRun:  # fmt: skip
+              extra: tuple[str, ...] = (), env: dict[str, str] | None = None) -> SuiteRun:  # fmt: skip
     args = dict(zip(CATALOGUE_OPTIONS[::2], CATALOGUE_OPTIONS[1::2], strict=True))
     args.update(options or {})
     command = [sys.executable, "-m", "pytest", "conformance", "--base-url", base_url, "--profile", profile,
                "--report-dir", str(report_dir), "-q", "-p", "no:cacheprovider", *extra]  # fmt: skip
     for name, value in args.items():
         command += [name, value]
-    process = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900, check=False)
+    process = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900, check=False,
+                             env={**os.environ, **(env or {})})  # fmt: skip
     report_path = report_dir / "conformance.json"
     report = json.loads(report_path.read_text()) if report_path.exists() else {}
     return SuiteRun(process.returncode, report, process.stdout + process.stderr)
