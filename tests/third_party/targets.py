@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from pinpoint_conformance import spec
 from tests.verdicts.runner import ROOT
@@ -31,7 +32,11 @@ def _free_port() -> int:
 
 @contextmanager
 def _process(command: list[str], port: int) -> Iterator[str]:
-    log = tempfile.TemporaryFile()
+    with tempfile.TemporaryFile() as log:
+        yield from _supervise(command, port, log)
+
+
+def _supervise(command: list[str], port: int, log: Any) -> Iterator[str]:
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
     try:
         deadline = time.monotonic() + 120
@@ -51,7 +56,6 @@ def _process(command: list[str], port: int) -> Iterator[str]:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
-        log.close()
 
 
 @contextmanager
