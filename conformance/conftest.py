@@ -1,7 +1,6 @@
 """Loads the suite's plugin: `pytest conformance --base-url URL` needs nothing else."""
 
-from conformance.plugin import *  # noqa: F403  (pytest reads hooks and fixtures from this module)
-from conformance.plugin import (  # noqa: F401
+from conformance.plugin import (  # noqa: F401  (pytest reads hooks and fixtures from this module)
     client,
     pytest_addoption,
     pytest_collection_modifyitems,

@@ -49,6 +49,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
             server = start_in_thread(create_app())
             config.option.base_url = server.base_url
+            config.option.embedded_reference = True
             config.add_cleanup(server.stop)
     settings = Settings.from_config(config)
     SENSITIVE_HEADERS.update(name.lower() for name in settings.headers)
@@ -80,7 +81,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
     settings = config.stash[SETTINGS_KEY]
-    return [f"pinpoint-conformance: target {settings.base_url}, profile {settings.profile.name.lower()}, "
+    target = f"the embedded reference server at {settings.base_url}" if settings.embedded else settings.base_url
+    return [f"pinpoint-conformance: testing {target}, profile {settings.profile.name.lower()}, "
             f"seed {settings.seed}"]  # fmt: skip
 
 

@@ -69,6 +69,7 @@ class Settings:
     headers: dict[str, str] = field(default_factory=dict)
     report_dir: Path = Path("reports")
     max_attempts: int = 8
+    embedded: bool = False  # the target is the reference server the run started itself
 
     @classmethod
     def from_config(cls, config: pytest.Config) -> Settings:
@@ -91,14 +92,16 @@ class Settings:
             headers=dict(_parse_header(h) for h in option.header),
             report_dir=Path(option.report_dir),
             max_attempts=max(1, option.max_attempts),
+            embedded=bool(getattr(option, "embedded_reference", False)),
         )
 
     def command_line(self) -> str:
         """The options that reproduce this run (the seed included)."""
-        parts = [f"--base-url {self.base_url}", f"--profile {self.profile.name.lower()}", f"--seed {self.seed}",
+        target = [] if self.embedded else [f"--base-url {self.base_url}"]
+        parts = [*target, f"--profile {self.profile.name.lower()}", f"--seed {self.seed}",
                  f"--max-examples {self.max_examples}", f"--timeout {self.timeout:g}"]  # fmt: skip
         if self.app_id:
             parts.append(f"--app-id {self.app_id}")
         if self.sigv4:
             parts.append(f"--sigv4 --region {self.region}")
-        return "pytest conformance " + " ".join(parts)
+        return ("pinpoint-conformance run " if self.embedded else "pytest conformance ") + " ".join(parts)

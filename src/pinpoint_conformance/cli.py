@@ -6,8 +6,6 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .reference import FaultOptions, create_app, serve, start_in_thread
-
 
 def _fraction(text: str) -> float:
     value = float(text)
@@ -17,6 +15,10 @@ def _fraction(text: str) -> float:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    # Imported here, not at the top: `run` must hand pytest a process that has not imported the
+    # server's stack yet (pytest rewrites the asserts of plugins it loads itself).
+    from .reference import FaultOptions, create_app, serve
+
     faults = FaultOptions(throttle=args.throttle, latency_ms=args.latency)
     serve(create_app(args.db or ":memory:", faults), args.host, args.port)
     return 0
@@ -29,11 +31,10 @@ def _run(args: argparse.Namespace, pytest_args: list[str]) -> int:
 
     options = [str(suite_dir()), "--report-dir", args.report_dir, *pytest_args]
     if args.base_url:
-        return int(pytest.main([*options, "--base-url", args.base_url]))
-    # No URL: start the reference server on a free loopback port and test that.
-    with start_in_thread(create_app()) as server:
-        print(f"pinpoint-conformance: testing the embedded reference server at {server.base_url}")
-        return int(pytest.main([*options, "--base-url", server.base_url]))
+        options += ["--base-url", args.base_url]
+    # With no URL (nor PINPOINT_BASE_URL) the suite's plugin starts the reference server itself,
+    # on a free loopback port, so that the reports can say how to reproduce the run.
+    return int(pytest.main(options))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

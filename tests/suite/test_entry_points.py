@@ -61,12 +61,13 @@ def test_run_command_starts_the_reference_server_and_writes_every_report(tmp_pat
                              "-q", "-p", "no:cacheprovider"], cwd=ROOT, capture_output=True, text=True,
                             timeout=600)  # fmt: skip
     assert result.returncode == 0, result.stdout[-3000:]
-    assert "testing the embedded reference server at http://127.0.0.1:" in result.stdout
+    assert "pinpoint-conformance: testing the embedded reference server at http://127.0.0.1:" in result.stdout
     assert "pinpoint-conformance verdict: CONFORMS" in result.stdout.splitlines()[-1]
     junit = ET.parse(tmp_path / "junit.xml").getroot()
     assert junit.get("failures") == "0" and len(junit.findall("testcase")) == 45
     report = json.loads((tmp_path / "conformance.json").read_text())
-    assert report["conforms"] is True and report["seed"] and "--seed" in report["reproduce"]
+    assert report["conforms"] is True and report["seed"]
+    assert report["reproduce"].startswith(f"pinpoint-conformance run --profile core --seed {report['seed']}")
     html = (tmp_path / "conformance.html").read_text()
     assert "<style>" in html and "http-equiv" not in html and 'src="http' not in html and "<script" not in html
     assert "| PC101 " in (tmp_path / "conformance.md").read_text()
