@@ -38,6 +38,7 @@ class SigV4Signer:
     """Signs prepared requests with botocore's SigV4, for the service name of AWS's model."""
 
     def __init__(self, region: str) -> None:
+        self.region = region
         credentials = BotocoreSession().get_credentials()
         if credentials is None:
             raise RuntimeError("--sigv4 was given but the AWS credential chain found no credentials")
@@ -109,9 +110,10 @@ class Client:
         request = requests.Request(method, url, headers=headers or {}, data=body)
         prepared = self.session.prepare_request(request)
         prepared.url = url  # exactly as the check encoded it: no re-quoting
-        if sign and self.signer is not None:
-            self.signer.sign(prepared)
-        exchange = Exchange(method, url, dict(prepared.headers), body)
+        signer = self.signer if sign else None
+        if signer is not None:
+            signer.sign(prepared)
+        exchange = Exchange(method, url, dict(prepared.headers), body, sigv4_region=signer and signer.region)
         timeout = self.settings.timeout
         started = time.monotonic()
         try:

@@ -41,6 +41,7 @@ class Exchange:
     response_body: bytes = b""
     elapsed_ms: float = 0.0
     error: str | None = None  # a transport failure: no complete response arrived
+    sigv4_region: str | None = None  # set when the request was signed: curl then signs it anew
 
     def header(self, name: str) -> str | None:
         wanted = name.lower()
@@ -54,18 +55,26 @@ class Exchange:
         return json.loads(self.response_body)
 
     def curl(self) -> str:
+        """A curl command that sends the request again. A signed request is re-signed by curl
+        itself (`--aws-sigv4`, credentials from the environment): a signature does not keep."""
+        signing = {"authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"}
+        skipped = {"content-length", "connection", "user-agent"} | (signing if self.sigv4_region else set())
         parts = ["curl", "-sS", "-i", "-X", self.method]
         for name, value in redact_headers(self.request_headers).items():
-            if name.lower() in {"content-length", "connection", "user-agent"}:
-                continue
-            parts += ["-H", f"{name}: {value}"]
+            if name.lower() not in skipped:
+                parts += ["-H", f"{name}: {value}"]
         if self.request_body:
             parts += ["--data-binary", self.request_body.decode("utf-8", errors="replace")]
         if "gzip" in (self.request_headers.get("Accept-Encoding") or ""):
             parts.append("--compressed")
-        parts.append("--path-as-is")
-        parts.append(self.url)
-        return " ".join(shlex.quote(part) for part in parts)
+        parts += ["--path-as-is", self.url]
+        command = " ".join(shlex.quote(part) for part in parts)
+        if self.sigv4_region:
+            token = any(k.lower() == "x-amz-security-token" for k in self.request_headers)
+            command += (f" --aws-sigv4 {shlex.quote(f'aws:amz:{self.sigv4_region}:mobiletargeting')}"
+                        ' --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY"'
+                        + (' -H "X-Amz-Security-Token: $AWS_SESSION_TOKEN"' if token else ""))  # fmt: skip
+        return command
 
     def summary(self) -> str:
         outcome = self.error or f"{self.status}"

@@ -54,6 +54,11 @@ def pytest_configure(config: pytest.Config) -> None:
     settings = Settings.from_config(config)
     SENSITIVE_HEADERS.update(name.lower() for name in settings.headers)
     config.stash[SETTINGS_KEY] = settings
+    if settings.sigv4:
+        try:
+            config.stash[SIGNER_KEY] = SigV4Signer(settings.region)
+        except RuntimeError as error:
+            raise pytest.UsageError(str(error)) from None
     if not _is_worker(config):
         collector = Collector(settings)
         config.stash[COLLECTOR_KEY] = collector
@@ -61,6 +66,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 SETTINGS_KEY = pytest.StashKey[Settings]()
+SIGNER_KEY = pytest.StashKey[SigV4Signer]()
 COLLECTOR_KEY = pytest.StashKey[Collector]()
 
 
@@ -124,9 +130,8 @@ def settings(request: pytest.FixtureRequest) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def client(settings: Settings) -> Iterator[Client]:
-    signer = SigV4Signer(settings.region) if settings.sigv4 else None
-    client = Client(settings, signer)
+def client(settings: Settings, request: pytest.FixtureRequest) -> Iterator[Client]:
+    client = Client(settings, request.config.stash.get(SIGNER_KEY, None))
     yield client
     client.close()
 
@@ -136,6 +141,9 @@ def world(client: Client, request: pytest.FixtureRequest) -> Iterator[World]:
     worker = getattr(request.config, "workerinput", {}).get("workerid", "w0")
     world = World.start(client, worker)
     yield world
+    if client.settings.keep_data:
+        print(f"\npinpoint-conformance: --keep-data: the run's data (prefix {world.prefix}) is left in place")
+        return
     problems = world.cleanup()
     if problems:
         print("\npinpoint-conformance: cleanup left data behind:\n  " + "\n  ".join(problems))

@@ -55,7 +55,7 @@ def hypothesis_profile(settings: Settings, **overrides: Any) -> hypothesis_setti
     return hypothesis_settings(**options)
 
 
-def exchange_of(response: Any) -> Exchange:
+def exchange_of(response: Any, sigv4_region: str | None = None) -> Exchange:
     """A Schemathesis (or requests) response as the suite's Exchange, for reports."""
     request = response.request
     headers = {k: ", ".join(v) if isinstance(v, list) else v for k, v in dict(response.headers).items()}
@@ -93,7 +93,7 @@ def call(case: Any, settings: Settings, session: requests.Session, headers: dict
 
 def judge(case: Any, response: Any, settings: Settings, check_id: str = "PC901") -> None:
     """Hold one generated exchange to the suite's wire checks, then to Schemathesis' own."""
-    exchange = exchange_of(response)
+    exchange = exchange_of(response, settings.region if settings.sigv4 else None)
     try:
         check_response(exchange, settings.profile)
     except ConformanceFailure as error:

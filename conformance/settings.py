@@ -45,6 +45,11 @@ def add_options(parser: pytest.Parser) -> None:
         help="add a header to every request (values are redacted in reports)",
     )
     group.addoption("--report-dir", default="reports", help="where reports are written (default reports/)")
+    group.addoption(
+        "--keep-data",
+        action="store_true",
+        help="leave the run's applications and endpoints in place, to replay failures with curl",
+    )
     group.addoption("--max-attempts", type=int, default=8,
                     help="attempts per request while the server answers 429 (default 8)")  # fmt: skip
 
@@ -69,6 +74,7 @@ class Settings:
     headers: dict[str, str] = field(default_factory=dict)
     report_dir: Path = Path("reports")
     max_attempts: int = 8
+    keep_data: bool = False
     embedded: bool = False  # the target is the reference server the run started itself
 
     @classmethod
@@ -92,6 +98,7 @@ class Settings:
             headers=dict(_parse_header(h) for h in option.header),
             report_dir=Path(option.report_dir),
             max_attempts=max(1, option.max_attempts),
+            keep_data=option.keep_data,
             embedded=bool(getattr(option, "embedded_reference", False)),
         )
 

@@ -90,7 +90,7 @@ def test_generated_requests_with_other_methods_get_405(world: World, settings: S
     def generated(drawn: tuple[str, Any]) -> None:
         method, case = drawn
         user = world.prefix + "pbt-" + str(case.path_parameters["user-id"])
-        path = f"/v1/apps/{world.app_a}/users/" + segment(user)
+        path = f"/v1/apps/{segment(world.app_a)}/users/{segment(user)}"
         exchange = client.send(method, path)
         if exchange.status == 400:  # a server may refuse an ID it does not accept
             check_message_body(exchange, "PC902")

@@ -112,7 +112,7 @@ class World:
         problems = []
         for app in self.created_apps:
             try:
-                exchange = self.client.send("DELETE", f"/v1/apps/{segment(app)}", sign=True)
+                exchange = self.client.send("DELETE", f"/v1/apps/{segment(app)}")
                 if exchange.status not in (200, 202, 204, 404):
                     problems.append(f"DeleteApp {app}: {exchange.status}")
             except AssertionError as error:
