@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 import requests
+import urllib3
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.session import Session as BotocoreSession
@@ -120,25 +121,14 @@ class Client:
             response = self.session.send(prepared, timeout=(timeout, timeout), stream=True, allow_redirects=False)
             exchange.status = response.status_code
             exchange.response_headers = dict(response.headers)
-            chunks, size = [], 0
-            for chunk in response.iter_content(65536):
-                size += len(chunk)
-                if size > MAX_BODY:
-                    response.close()
-                    raise fail("PC702", f"the response body exceeds {MAX_BODY} bytes", exchange)
-                if time.monotonic() - started > timeout:
-                    response.close()
-                    exchange.error = f"the body was still arriving after {timeout:g} s"
-                    raise fail("PC803", exchange.error, exchange)
-                chunks.append(chunk)
-            exchange.response_body = b"".join(chunks)
-        except requests.exceptions.ContentDecodingError as error:
+            exchange.response_body = self._read_body(response, exchange, started)
+        except (requests.exceptions.ContentDecodingError, urllib3.exceptions.DecodeError) as error:
             exchange.error = f"the body does not decode as its Content-Encoding says ({error})"
             raise fail("PC704", exchange.error, exchange) from None
-        except requests.exceptions.Timeout:
+        except (requests.exceptions.Timeout, urllib3.exceptions.TimeoutError):
             exchange.error = f"no complete response within {timeout:g} s"
             raise fail("PC803", exchange.error, exchange) from None
-        except requests.exceptions.RequestException as error:
+        except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError) as error:
             reason = str(error)
             if "timed out" in reason.lower():
                 exchange.error = f"no complete response within {timeout:g} s"
@@ -150,6 +140,24 @@ class Client:
             if self.on_exchange is not None:
                 self.on_exchange(exchange)
         return exchange
+
+    def _read_body(self, response: requests.Response, exchange: Exchange, started: float) -> bytes:
+        """Read the body as it arrives (read1 returns whatever is there, so that a stream that
+        trickles cannot hold a read past the deadline), bounded in time and in size."""
+        timeout = self.settings.timeout
+        chunks, size = [], 0
+        try:
+            while chunk := response.raw.read1(65536, decode_content=True):
+                size += len(chunk)
+                if size > MAX_BODY:
+                    raise fail("PC702", f"the response body exceeds {MAX_BODY} bytes", exchange)
+                if time.monotonic() - started > timeout:
+                    exchange.error = f"the body was still arriving after {timeout:g} s"
+                    raise fail("PC803", exchange.error, exchange)
+                chunks.append(chunk)
+        finally:
+            response.close()
+        return b"".join(chunks)
 
     # The User resource, checked on the wire -----------------------------------------------
 

@@ -55,6 +55,31 @@ def hypothesis_profile(settings: Settings, **overrides: Any) -> hypothesis_setti
     return hypothesis_settings(**options)
 
 
+class FirstFailure:
+    """Keeps the first failure a generated example found. Hypothesis replays a failing example to
+    confirm it; an intermittent fault (a random 429, every 40th request hanging) may not fail the
+    second time, and Hypothesis then reports "flaky" instead of the fault. The suite reports the
+    fault: the failure it saw first, with the exchange that showed it."""
+
+    def __init__(self) -> None:
+        self.failure: ConformanceFailure | None = None
+
+    def record(self, failure: ConformanceFailure) -> ConformanceFailure:
+        if self.failure is None:
+            self.failure = failure
+        return failure
+
+    def run(self, test: Callable[[], None]) -> None:
+        try:
+            test()
+        except Exception:
+            if self.failure is not None:
+                raise self.failure from None
+            raise
+        if self.failure is not None:
+            raise self.failure
+
+
 def exchange_of(response: Any, sigv4_region: str | None = None) -> Exchange:
     """A Schemathesis (or requests) response as the suite's Exchange, for reports."""
     request = response.request

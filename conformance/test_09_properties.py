@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from . import properties
 from .client import Client, segment
-from .failures import fail
+from .failures import ConformanceFailure, fail
 from .settings import Settings
 from .wire import check_message_body
 from .world import World
@@ -66,15 +66,20 @@ def test_generated_requests_conform(world: World, settings: Settings, generated_
         delete.as_strategy(path_parameters=pinned).map(_prefixed(world)),
     )
 
+    first = properties.FirstFailure()
+
     @hypothesis_seed(settings.seed)
     @properties.hypothesis_profile(settings, max_examples=settings.max_examples * 2)
     @given(case=strategy, accept=ACCEPT)
     def generated(case: Any, accept: str | None) -> None:
         headers = {"Accept": accept} if accept is not None else None
-        response = properties.call(case, settings, generated_session, headers)
-        properties.judge(case, response, settings)
+        try:
+            response = properties.call(case, settings, generated_session, headers)
+            properties.judge(case, response, settings)
+        except ConformanceFailure as failure:
+            raise first.record(failure) from None
 
-    generated()
+    first.run(generated)
 
 
 @pytest.mark.check("PC902")
@@ -84,22 +89,26 @@ def test_generated_requests_with_other_methods_get_405(world: World, settings: S
         st.sampled_from(OTHER_METHODS), get.as_strategy(path_parameters={"application-id": world.app_a})
     )
 
+    first = properties.FirstFailure()
+
     @hypothesis_seed(settings.seed)
     @properties.hypothesis_profile(settings)
     @given(drawn=strategy)
     def generated(drawn: tuple[str, Any]) -> None:
         method, case = drawn
         user = world.prefix + "pbt-" + str(case.path_parameters["user-id"])
-        path = f"/v1/apps/{segment(world.app_a)}/users/{segment(user)}"
-        exchange = client.send(method, path)
-        if exchange.status == 400:  # a server may refuse an ID it does not accept
+        try:
+            exchange = client.send(method, f"/v1/apps/{segment(world.app_a)}/users/{segment(user)}")
+            if exchange.status == 400:  # a server may refuse an ID it does not accept
+                check_message_body(exchange, "PC902")
+                return
+            if exchange.status != 405:
+                raise fail("PC902", f"{method} answered {exchange.status}, expected 405", exchange)
             check_message_body(exchange, "PC902")
-            return
-        if exchange.status != 405:
-            raise fail("PC902", f"{method} answered {exchange.status}, expected 405", exchange)
-        check_message_body(exchange, "PC902")
+        except ConformanceFailure as failure:
+            raise first.record(failure) from None
 
-    generated()
+    first.run(generated)
 
 
 @pytest.mark.check("PC903")
@@ -111,6 +120,7 @@ def test_stateful_sequences_through_the_links_conform(world: World, settings: Se
         operation_id=["CreateApp", "UpdateEndpoint", "GetEndpoint", "GetUserEndpoints", "DeleteUserEndpoints"]
     )
     base = schema.as_state_machine()
+    first = properties.FirstFailure()
 
     class Machine(base):  # type: ignore[misc, valid-type]
         def before_call(self, case: Any) -> None:
@@ -130,7 +140,10 @@ def test_stateful_sequences_through_the_links_conform(world: World, settings: Se
             return {"base_url": settings.base_url, "session": generated_session, "timeout": settings.timeout}
 
         def call(self, case: Any, **kwargs: Any) -> Any:
-            response = properties.call(case, settings, generated_session)
+            try:
+                response = properties.call(case, settings, generated_session)
+            except ConformanceFailure as failure:
+                raise first.record(fail("PC903", failure.message, *failure.exchanges)) from None
             if STATEFUL_TRACE is not None:
                 STATEFUL_TRACE.append((case.operation.label, response.status_code))
             return response
@@ -141,11 +154,15 @@ def test_stateful_sequences_through_the_links_conform(world: World, settings: Se
                     world.created_apps.append(response.json()["Id"])
 
         def validate_response(self, response: Any, case: Any, *args: Any, **kwargs: Any) -> None:
-            if case.operation.path == properties.USER_PATH:
-                properties.judge(case, response, settings, "PC903")
-            elif response.status_code >= 500:
-                raise fail("PC903", f"{case.operation.label} answered {response.status_code}",
-                           properties.exchange_of(response))  # fmt: skip
+            try:
+                if case.operation.path == properties.USER_PATH:
+                    properties.judge(case, response, settings, "PC903")
+                elif response.status_code >= 500:
+                    raise fail("PC903", f"{case.operation.label} answered {response.status_code}",
+                               properties.exchange_of(response))  # fmt: skip
+            except ConformanceFailure as failure:
+                raise first.record(failure) from None
 
-    Machine.run(settings=properties.hypothesis_profile(settings, max_examples=max(5, settings.max_examples // 4),
-                                                       stateful_step_count=6))  # fmt: skip
+    profile = properties.hypothesis_profile(settings, max_examples=max(5, settings.max_examples // 4),
+                                            stateful_step_count=6)  # fmt: skip
+    first.run(lambda: Machine.run(settings=profile))

@@ -58,7 +58,7 @@ def test_the_base_url_can_come_from_the_environment(reference: RunningServer, tm
 
 def test_run_command_starts_the_reference_server_and_writes_every_report(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "pinpoint_conformance", "run", "--report-dir", str(tmp_path),
-                             "-q", "-p", "no:cacheprovider"], cwd=ROOT, capture_output=True, text=True,
+                             "-p", "no:cacheprovider"], cwd=ROOT, capture_output=True, text=True,
                             timeout=600)  # fmt: skip
     assert result.returncode == 0, result.stdout[-3000:]
     assert "pinpoint-conformance: testing the embedded reference server at http://127.0.0.1:" in result.stdout
