@@ -12,8 +12,13 @@ from .client import Client
 from .test_02_fields import full_endpoint
 from .world import World
 
-CHANNELS = ("PUSH", "GCM", "APNS", "APNS_SANDBOX", "APNS_VOIP", "APNS_VOIP_SANDBOX", "ADM", "SMS", "VOICE",
-            "EMAIL", "BAIDU", "CUSTOM", "IN_APP")  # fmt: skip
+# Every channel of the model's enum, each with an address of the kind it takes.
+CHANNELS = {
+    "PUSH": "push-token-0f3a", "GCM": "fT3b0V2Wb9Q:APA91bE7x", "APNS": "a" * 64, "APNS_SANDBOX": "b" * 64,
+    "APNS_VOIP": "c" * 64, "APNS_VOIP_SANDBOX": "d" * 64, "ADM": "amzn1.adm-registration.v3.Y29uZm9ybWFuY2U",
+    "SMS": "+12065550100", "VOICE": "+12065550101", "EMAIL": "typed@example.com", "BAIDU": "baidu-channel-4411",
+    "CUSTOM": "https://example.com/hooks/endpoint", "IN_APP": "in-app-user",
+}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -24,8 +29,8 @@ def typed_user(world: World) -> str:
     world.put_endpoint(world.app_a, endpoint_id, full_endpoint(user))
     time.sleep(0.01)  # so that an update's EffectiveDate can differ from CreationDate
     world.put_endpoint(world.app_a, endpoint_id, {"Metrics": {"sessions": 13}, "User": {"UserId": user}})
-    items = [{"Id": world.name("ch"), "ChannelType": channel, "Address": f"addr-{channel.lower()}",
-              "User": {"UserId": user}} for channel in CHANNELS]  # fmt: skip
+    items = [{"Id": world.name("ch"), "ChannelType": channel, "Address": address, "User": {"UserId": user}}
+             for channel, address in CHANNELS.items()]  # fmt: skip
     world.put_batch(world.app_a, items)  # 14 endpoints in all, within AWS's 15
     return user
 
