@@ -21,6 +21,21 @@ def is_user_resource(request: Request) -> bool:
     return bool(USER_PATH.match(request.scope.get("raw_path") or b""))
 
 
+async def buffered(app: ASGIApp, scope: Scope, receive: Receive) -> tuple[dict[str, Any], bytes]:
+    """Run `app` and keep its response: the start message and the whole body."""
+    start: dict[str, Any] = {}
+    chunks: list[bytes] = []
+
+    async def capture(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            start.update(message)
+        elif message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+
+    await app(scope, receive, capture)
+    return start, b"".join(chunks)
+
+
 class ResponseRewrite:
     """Buffers the wrapped app's response and passes it through `transform`."""
 
@@ -32,18 +47,9 @@ class ResponseRewrite:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        start: dict[str, Any] = {}
-        chunks: list[bytes] = []
-
-        async def capture(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                start.update(message)
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-
-        await self.app(scope, receive, capture)
+        start, body = await buffered(self.app, scope, receive)
         headers = MutableHeaders(raw=list(start["headers"]))
-        status, headers, body = self.transform(Request(scope), start["status"], headers, b"".join(chunks))
+        status, headers, body = self.transform(Request(scope), start["status"], headers, body)
         headers["content-length"] = str(len(body))
         await send({"type": "http.response.start", "status": status, "headers": headers.raw})
         await send({"type": "http.response.body", "body": body})
@@ -116,17 +122,7 @@ class Trickle:
         if scope["type"] != "http" or not USER_PATH.match(scope.get("raw_path") or b""):
             await self.app(scope, receive, send)
             return
-        start: dict[str, Any] = {}
-        chunks: list[bytes] = []
-
-        async def capture(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                start.update(message)
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-
-        await self.app(scope, receive, capture)
-        body = b"".join(chunks)
+        start, body = await buffered(self.app, scope, receive)
         await send(start)
         if len(body) < self.threshold:
             await send({"type": "http.response.body", "body": body})
