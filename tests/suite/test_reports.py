@@ -54,3 +54,16 @@ def test_junit_fails_exactly_the_failed_checks(failing_run: tuple[Path, dict]) -
     failed = [case.get("name") for case in suite.findall("testcase") if case.find("failure") is not None]
     assert failed == ["PC102 GET matches the user ID exactly and case-sensitively"]
     assert suite.get("failures") == "1" and suite.get("tests") == "45"
+
+
+def test_a_seed_reproduces_what_generation_found(tmp_path: Path) -> None:
+    """Two runs with one --seed send the same generated requests: the fault only generation finds
+    (a crash on all-digit user IDs) is found by the same request both times."""
+    found = []
+    for attempt in ("first", "second"):
+        with VARIANTS["digit-id-crashes"].serve() as base_url:
+            run = run_suite(base_url, tmp_path / attempt, options={"--seed": "7"})
+        failure = next(c for c in run.report["checks"] if c["id"] == "PC901")["failures"][0]
+        url = failure["exchanges"][-1]["request"]["url"]
+        found.append((failure["message"], url.split("/users/", 1)[1], failure["exchanges"][-1]["request"]["method"]))
+    assert found[0] == found[1], found
