@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import email.utils
 import time
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -82,7 +81,6 @@ class Client:
         self.session = requests.Session()
         self.session.headers.update(settings.headers)
         self.verdict: Verdict | None = None  # the current test's, for warnings
-        self.on_exchange: Callable[[Exchange], None] | None = None
 
     def close(self) -> None:
         self.session.close()
@@ -137,8 +135,6 @@ class Client:
             raise fail("PC804", exchange.error, exchange) from None
         finally:
             exchange.elapsed_ms = (time.monotonic() - started) * 1000
-            if self.on_exchange is not None:
-                self.on_exchange(exchange)
         return exchange
 
     def _read_body(self, response: requests.Response, exchange: Exchange, started: float) -> bytes:

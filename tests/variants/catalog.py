@@ -404,6 +404,26 @@ def gzip_reference() -> ASGIApp:
     return GZipMiddleware(reference(), minimum_size=1)
 
 
+def _empty_ok() -> ASGIApp:
+    """The reference server, but a user with no endpoints is an empty list, not a 404."""
+    server = reference()
+
+    def respond(request: Request) -> Response | None:
+        segments = segments_of(request)
+        if segments is None or request.method not in ("GET", "DELETE"):
+            return None
+        try:
+            server.store.get_application(segments[2])
+            server.store.get_user_endpoints(segments[2], segments[4])
+        except Exception as error:
+            if "Application" not in str(error):
+                return JSONResponse({"Item": []}, status_code=200 if request.method == "GET" else 202,
+                                    headers={"x-amzn-RequestId": "variant"})  # fmt: skip
+        return None
+
+    return Intercept(server, respond)
+
+
 FAULTY: tuple[Variant, ...] = (
     # Clause 0: the support calls.
     Variant("no-create-app", "0", "CreateApp is not implemented (404), like emulators without Pinpoint apps",
@@ -574,7 +594,7 @@ FAULTY: tuple[Variant, ...] = (
 
 CONFORMING: tuple[Variant, ...] = (
     Variant("empty-200-for-no-endpoints", "4", "a user with no endpoints: 200/202 with an empty Item",
-            lambda: _empty_ok()),
+            _empty_ok),
     Variant("extra-fields", "3", "responses carry fields the spec does not name", rewrite(on_user_json(extra_fields))),
     Variant("only-given-fields", "3", "server-set optional fields are omitted", field_change(strip_optional)),
     Variant("proper-throttling", "8", "a fifth of the requests get 429 MessageBody with Retry-After: 0",
@@ -589,26 +609,6 @@ CONFORMING: tuple[Variant, ...] = (
     Variant("refuses-aws-forbidden-ids", "7", "IDs with $, { or } are refused with 400 MessageBody",
             refuse_when(decoded_user_has(lambda u: any(c in u for c in "${}")))),
 )  # fmt: skip
-
-
-def _empty_ok() -> ASGIApp:
-    """The reference server, but a user with no endpoints is an empty list, not a 404."""
-    server = reference()
-
-    def respond(request: Request) -> Response | None:
-        segments = segments_of(request)
-        if segments is None or request.method not in ("GET", "DELETE"):
-            return None
-        try:
-            server.store.get_application(segments[2])
-            server.store.get_user_endpoints(segments[2], segments[4])
-        except Exception as error:
-            if "Application" not in str(error):
-                return JSONResponse({"Item": []}, status_code=200 if request.method == "GET" else 202,
-                                    headers={"x-amzn-RequestId": "variant"})  # fmt: skip
-        return None
-
-    return Intercept(server, respond)
 
 
 VARIANTS: dict[str, Variant] = {variant.name: variant for variant in FAULTY + CONFORMING}
