@@ -60,14 +60,11 @@ def pytest_configure(config: pytest.Config) -> None:
         except RuntimeError as error:
             raise pytest.UsageError(str(error)) from None
     if not _is_worker(config):
-        collector = Collector(settings)
-        config.stash[COLLECTOR_KEY] = collector
-        config.pluginmanager.register(collector, "pinpoint-conformance-collector")
+        config.pluginmanager.register(Collector(settings), "pinpoint-conformance-collector")
 
 
 SETTINGS_KEY = pytest.StashKey[Settings]()
 SIGNER_KEY = pytest.StashKey[SigV4Signer]()
-COLLECTOR_KEY = pytest.StashKey[Collector]()
 
 
 def check_of(item: pytest.Item) -> catalog.Check | None:

@@ -16,10 +16,10 @@ from . import properties
 from .client import Client, segment
 from .failures import ConformanceFailure, fail
 from .settings import Settings
+from .test_06_errors import OTHER_METHODS
 from .wire import check_message_body
 from .world import World
 
-OTHER_METHODS = ("POST", "PUT", "PATCH", "TRACE")
 # OpenAPI 3.0 tells tools to ignore a header parameter named Accept, so Schemathesis never sends the
 # seed's `accept`: the suite draws it itself, from values that all admit JSON (a server must serve
 # them; refusing one that does not admit JSON with 406 is not this check's business).

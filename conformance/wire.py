@@ -16,7 +16,7 @@ from pinpoint_conformance.spec import load_user_spec
 
 from .catalog import Profile
 from .exchange import Exchange
-from .failures import ConformanceFailure, Verdict, fail
+from .failures import Verdict, fail
 
 
 def _documented_errors() -> dict[int, str]:
@@ -31,6 +31,7 @@ def _documented_errors() -> dict[int, str]:
 DOCUMENTED_ERRORS = _documented_errors()
 SCHEMAS: dict[str, Any] = load_user_spec()["components"]["schemas"]
 CHANNEL_TYPES = tuple(SCHEMAS["ChannelType"]["enum"])
+FORMATS = jsonschema.FormatChecker()
 
 
 @cache
@@ -109,7 +110,7 @@ def check_endpoint(endpoint: Any, exchange: Exchange, verdict: Verdict | None, p
     for name in ("CreationDate", "EffectiveDate"):
         if name in endpoint:
             dates[name] = _timestamp(endpoint[name])
-            if dates[name] is None or not jsonschema.FormatChecker().conforms(endpoint[name], "date-time"):
+            if dates[name] is None or not FORMATS.conforms(endpoint[name], "date-time"):
                 raise fail("PC303", f"{name} is {endpoint[name]!r}: not an ISO 8601 date-time", exchange)
     created, effective = dates.get("CreationDate"), dates.get("EffectiveDate")
     if created and effective and effective < created:
@@ -167,6 +168,3 @@ def check_response(exchange: Exchange, profile: Profile, verdict: Verdict | None
         check_endpoints_response(exchange, verdict, profile)
     else:
         raise fail("PC601", f"{exchange.status} is not a documented status of the User resource", exchange)
-
-
-__all__ = ["ConformanceFailure", "check_message_body", "check_response", "parse_json"]

@@ -9,7 +9,7 @@ import pytest
 
 from ..settings import Settings
 from . import html_report, json_report, junit_report, markdown_report
-from .results import TestRecord, fold, verdict_line
+from .results import TestRecord, conforms, fold, verdict_line
 
 
 class Collector:
@@ -19,10 +19,8 @@ class Collector:
         self.line = ""
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        data = dict(report.user_properties).get("conformance")
-        for name, value in report.user_properties:
-            if name == "conformance" and value.get("when") == report.when:
-                data = value
+        data = next((value for name, value in report.user_properties
+                     if name == "conformance" and value.get("when") == report.when), None)  # fmt: skip
         if data is None:
             return
         record = self.records.setdefault(report.nodeid, TestRecord(report.nodeid, data.get("check")))
@@ -41,14 +39,14 @@ class Collector:
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         records = list(self.records.values())
         results = fold(records)
-        ok = exitstatus == 0
-        self.line = verdict_line(results, ok)
+        verdict = conforms(results, exitstatus == 0)
+        self.line = verdict_line(results, verdict)
         out = self.settings.report_dir
         out.mkdir(parents=True, exist_ok=True)
-        json_report.write(out / "conformance.json", self.settings, results, records, self.line)
+        json_report.write(out / "conformance.json", self.settings, results, records, self.line, verdict)
         junit_report.write(out / "junit.xml", results)
         markdown_report.write(out / "conformance.md", self.settings, results, self.line)
-        html_report.write(out / "conformance.html", self.settings, results, self.line)
+        html_report.write(out / "conformance.html", self.settings, results, self.line, verdict)
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_sep("-", f"reports written to {self.settings.report_dir}/")

@@ -36,24 +36,11 @@ def _exchange(exchange: dict) -> str:
             f"<p>Reproduce</p><pre>{escape(exchange['curl'])}</pre>")  # fmt: skip
 
 
-def render(settings: Settings, results: list[CheckResult], line: str) -> str:
+def render(settings: Settings, results: list[CheckResult], line: str, ok: bool) -> str:
     tally = counts(results)
-    ok = "NOT" not in line
-    rows = []
-    for r in results:
-        detail = ""
-        if r.failures:
-            detail = r.failures[0]["message"]
-        elif r.blocked_by:
-            detail = "blocked by " + ", ".join(sorted(set(r.blocked_by)))
-        elif r.warnings:
-            detail = r.warnings[0]["message"]
-        elif r.status == "skip":
-            detail = r.skip_reason
-        rows.append(
-            f"<tr><td><a href='#{r.check.id}'>{r.check.id}</a></td><td>{escape(r.check.title)}</td>"
-            f"<td>{r.check.clause}</td><td class='{r.status}'>{r.status}</td><td>{escape(detail)}</td></tr>"
-        )
+    rows = [f"<tr><td><a href='#{r.check.id}'>{r.check.id}</a></td><td>{escape(r.check.title)}</td>"
+            f"<td>{r.check.clause}</td><td class='{r.status}'>{r.status}</td><td>{escape(r.detail)}</td></tr>"
+            for r in results]  # fmt: skip
     sections = []
     for r in results:
         if not (r.failures or r.warnings):
@@ -83,5 +70,5 @@ seed <code>{settings.seed}</code> · {summary}<br>Reproduce the run: <code>{esca
 """
 
 
-def write(path: Path, settings: Settings, results: list[CheckResult], line: str) -> None:
-    path.write_text(render(settings, results, line), encoding="utf-8")
+def write(path: Path, settings: Settings, results: list[CheckResult], line: str, ok: bool) -> None:
+    path.write_text(render(settings, results, line, ok), encoding="utf-8")

@@ -10,10 +10,11 @@ from ..settings import Settings
 from .results import CheckResult, TestRecord, counts
 
 
-def document(settings: Settings, results: list[CheckResult], records: list[TestRecord], line: str) -> dict:
+def document(settings: Settings, results: list[CheckResult], records: list[TestRecord], line: str,
+             verdict: bool) -> dict:  # fmt: skip
     return {
         "verdict": line,
-        "conforms": counts(results)["fail"] == 0 and counts(results)["blocked"] == 0 and "NOT" not in line,
+        "conforms": verdict,
         "target": settings.base_url,
         "profile": settings.profile.name.lower(),
         "seed": settings.seed,
@@ -39,7 +40,7 @@ def document(settings: Settings, results: list[CheckResult], records: list[TestR
     }
 
 
-def write(path: Path, settings: Settings, results: list[CheckResult], records: list[TestRecord],
-          line: str) -> None:  # fmt: skip
-    path.write_text(json.dumps(document(settings, results, records, line), indent=2, ensure_ascii=False) + "\n",
-                    encoding="utf-8")  # fmt: skip
+def write(path: Path, settings: Settings, results: list[CheckResult], records: list[TestRecord], line: str,
+          verdict: bool) -> None:  # fmt: skip
+    text = json.dumps(document(settings, results, records, line, verdict), indent=2, ensure_ascii=False)
+    path.write_text(text + "\n", encoding="utf-8")

@@ -35,16 +35,7 @@ def render(settings: Settings, results: list[CheckResult], line: str) -> str:
            f"- Seed: `{settings.seed}`", f"- Reproduce the run: `{settings.command_line()}`", "",
            "## Conformance matrix", "", "| Check | Clause | Status | Detail |", "|---|---|---|---|"]  # fmt: skip
     for r in results:
-        detail = ""
-        if r.failures:
-            detail = r.failures[0]["message"]
-        elif r.blocked_by:
-            detail = f"blocked by {', '.join(sorted(set(r.blocked_by)))}"
-        elif r.warnings:
-            detail = r.warnings[0]["message"]
-        elif r.status == "skip":
-            detail = r.skip_reason
-        detail = detail.replace("|", "\\|").replace("\n", " ")[:200]
+        detail = r.detail.replace("|", "\\|").replace("\n", " ")[:200]
         out.append(f"| {r.check.id} {r.check.title} | {r.check.clause} | {ICONS[r.status]} | {detail} |")
     failed = [r for r in results if r.failures or r.warnings]
     if failed:

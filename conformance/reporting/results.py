@@ -31,6 +31,17 @@ class CheckResult:
     blocked_by: list[str] = field(default_factory=list)
     skip_reason: str = ""
 
+    @property
+    def detail(self) -> str:
+        """The one-line reason shown in the matrix."""
+        if self.failures:
+            return self.failures[0]["message"]
+        if self.blocked_by:
+            return "blocked by " + ", ".join(sorted(set(self.blocked_by)))
+        if self.warnings:
+            return self.warnings[0]["message"]
+        return self.skip_reason if self.status == SKIP else ""
+
 
 def fold(records: list[TestRecord]) -> list[CheckResult]:
     """Per check: fail if any failure names it; blocked if its tests failed on another check;
@@ -71,9 +82,15 @@ def counts(results: list[CheckResult]) -> dict[str, int]:
     return tally
 
 
-def verdict_line(results: list[CheckResult], exit_ok: bool) -> str:
+def conforms(results: list[CheckResult], exit_ok: bool) -> bool:
+    """The verdict: pytest passed, and no check failed or was blocked (warnings do not count)."""
     tally = counts(results)
-    word = "CONFORMS" if exit_ok and tally[FAIL] == 0 and tally[BLOCKED] == 0 else "DOES NOT CONFORM"
+    return exit_ok and tally[FAIL] == 0 and tally[BLOCKED] == 0
+
+
+def verdict_line(results: list[CheckResult], verdict: bool) -> str:
+    tally = counts(results)
+    word = "CONFORMS" if verdict else "DOES NOT CONFORM"
     failed = [r.check.id for r in results if r.status == FAIL]
     tail = f" (failed: {', '.join(failed)})" if failed else ""
     return (f"pinpoint-conformance verdict: {word} — {tally[PASS]} passed, {tally[FAIL]} failed, "
