@@ -5,14 +5,9 @@ measured in one run compare the servers, not the clients."""
 from __future__ import annotations
 
 import http.client
-import socket
 import statistics
-import subprocess
-import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 
@@ -33,32 +28,6 @@ class Result:
     def row(self, label: str) -> str:
         return (f"| {label} | {self.rps:,.0f} | {statistics.median(self.latencies_ms):.2f} | "
                 f"{self.percentile(0.99):.2f} |")  # fmt: skip
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextmanager
-def serve(command: list[str], port: int) -> Iterator[None]:
-    """Run a server in its own process (so that it does not share the load generator's GIL)."""
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError(f"{command} did not start") from None
-                time.sleep(0.1)
-        yield
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def closed_loop(port: int, path: str, connections: int, seconds: float) -> Result:
@@ -85,7 +54,3 @@ def closed_loop(port: int, path: str, connections: int, seconds: float) -> Resul
         thread.join()
     flat = [value for bucket in latencies for value in bucket]
     return Result(len(flat), time.monotonic() - began, flat)
-
-
-def python() -> str:
-    return sys.executable

@@ -13,12 +13,14 @@ import argparse
 import json
 import sqlite3
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.load import closed_loop, free_port, python, serve
+from benchmarks.load import closed_loop
 from pinpoint_conformance.reference.store import _SCHEMA, cohort_of, now_iso
+from tests.processes import free_port, running
 
 APP = "benchmarkapp"
 
@@ -47,6 +49,10 @@ def build_db(path: Path, total: int) -> None:
     db.close()
 
 
+def reference_command(db: Path, port: int) -> list[str]:
+    return [sys.executable, "-m", "pinpoint_conformance", "serve", "--port", str(port), "--db", str(db)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=5.0)
@@ -62,15 +68,19 @@ def main() -> None:
         print(f"built a database of {args.large:,} endpoints in {time.monotonic() - started:.0f} s")
 
         port = free_port()
-        with serve([python(), "-m", "uvicorn", "benchmarks.minimal_app:app", "--port", str(port), "--log-level",
+        with running([sys.executable, "-m", "uvicorn", "benchmarks.minimal_app:app", "--port", str(port), "--log-level",
                     "warning", "--no-access-log"], port):  # fmt: skip
             ceiling = closed_loop(port, "/", args.connections, args.seconds)
         port = free_port()
-        with serve([python(), "-m", "pinpoint_conformance", "serve", "--port", str(port), "--db", str(small)], port):
+        with running(
+            [sys.executable, "-m", "pinpoint_conformance", "serve", "--port", str(port), "--db", str(small)], port
+        ):
             reference = closed_loop(port, path, args.connections, args.seconds)
             small_latency = closed_loop(port, path, 1, args.seconds).latencies_ms
         port = free_port()
-        with serve([python(), "-m", "pinpoint_conformance", "serve", "--port", str(port), "--db", str(large)], port):
+        with running(
+            [sys.executable, "-m", "pinpoint_conformance", "serve", "--port", str(port), "--db", str(large)], port
+        ):
             large_latency = closed_loop(port, path, 1, args.seconds).latencies_ms
 
     print(f"\n{args.connections} keep-alive connections, {args.seconds:g} s each, one machine (client and server)\n")
@@ -80,10 +90,10 @@ def main() -> None:
     print(f"\nThroughput ratio reference/ceiling: {reference.rps / ceiling.rps:.2f}")
     small_p50, large_p50 = statistics.median(small_latency), statistics.median(large_latency)
     print("\n| Stored endpoints | GET p50 ms | GET p99 ms |\n|---|---|---|")
-    for label, values in (("10^3", small_latency), (f"{args.large:.0e}".replace("e+0", "0^"), large_latency)):
+    for label, values in (("1,000", small_latency), (f"{args.large:,}", large_latency)):
         ordered = sorted(values)
         print(f"| {label} | {statistics.median(values):.3f} | {ordered[int(0.99 * len(ordered))]:.3f} |")
-    print(f"\nLatency ratio 10^6/10^3 (p50): {large_p50 / small_p50:.2f}")
+    print(f"\nLatency ratio {args.large:,}/1,000 stored endpoints (p50): {large_p50 / small_p50:.2f}")
 
 
 if __name__ == "__main__":

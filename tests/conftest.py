@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.verdicts.runner import ROOT
+from tests.processes import ROOT
 
 MUTATION = ROOT / "reports" / "mutation"
 

@@ -4,8 +4,7 @@ holds more than 15 endpoints)."""
 
 from __future__ import annotations
 
-import socket
-import subprocess
+import contextlib
 import sys
 import threading
 import time
@@ -15,45 +14,23 @@ from typing import Any
 import requests
 
 from pinpoint_conformance.reference import create_app, start_in_thread
+from tests.processes import free_port, running
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _serve(db: Path, port: int) -> subprocess.Popen:
-    process = subprocess.Popen([sys.executable, "-m", "pinpoint_conformance", "serve", "--host", "127.0.0.1",
-                                "--port", str(port), "--db", str(db)])  # fmt: skip
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            requests.get(f"http://127.0.0.1:{port}/", timeout=1)
-            return process
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("the server did not start")
+def _serve(db: Path, port: int) -> contextlib.AbstractContextManager[str]:
+    """The reference server through its real command line."""
+    return running([sys.executable, "-m", "pinpoint_conformance", "serve", "--host", "127.0.0.1", "--port",
+                    str(port), "--db", str(db)], port)  # fmt: skip
 
 
 def test_data_survives_a_restart_with_db(tmp_path: Path) -> None:
-    db, port = tmp_path / "pinpoint.sqlite", _free_port()
-    base = f"http://127.0.0.1:{port}"
-    process = _serve(db, port)
-    try:
+    db, port = tmp_path / "pinpoint.sqlite", free_port()
+    with _serve(db, port) as base:
         app = requests.post(f"{base}/v1/apps", json={"Name": "kept"}).json()["Id"]
         requests.put(f"{base}/v1/apps/{app}/endpoints/e", json={"User": {"UserId": "u"}, "Address": "x"})
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-    process = _serve(db, port)
-    try:
+    with _serve(db, port) as base:
         items = requests.get(f"{base}/v1/apps/{app}/users/u").json()["Item"]
         assert [(item["Id"], item["Address"]) for item in items] == [("e", "x")]
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def test_concurrent_get_delete_and_update_keep_the_invariants() -> None:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from pinpoint_conformance import spec
-from tests.verdicts.runner import ROOT
+from tests.processes import ROOT
 
 USER_SPEC = spec.user_spec_path()
 

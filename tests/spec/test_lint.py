@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 from pinpoint_conformance import spec
-from tests.verdicts.runner import ROOT
+from tests.processes import ROOT
 
 DOCUMENTS = [spec.user_spec_path(), spec.support_spec_path()]
 BIN = ROOT / "node_modules" / ".bin"

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.processes import ROOT
+
 # Catalogue runs keep the generated phase short and the seed fixed, so that a verdict is
 # reproducible; the timeout is short so that hanging variants cost seconds, not minutes.
 CATALOGUE_OPTIONS = ("--max-examples", "20", "--seed", "20261129", "--timeout", "3")
