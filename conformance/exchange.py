@@ -54,6 +54,13 @@ class Exchange:
         """The body as JSON (the caller has checked it parses: see `wire.check_response`)."""
         return json.loads(self.response_body)
 
+    def json_or_none(self) -> Any:
+        """The body as JSON, or None where it is not JSON (the support calls' answers)."""
+        try:
+            return json.loads(self.response_body)
+        except ValueError:
+            return None
+
     def curl(self) -> str:
         """A curl command that sends the request again. A signed request is re-signed by curl
         itself (`--aws-sigv4`, credentials from the environment): a signature does not keep."""

@@ -3,8 +3,6 @@ other check is blocked, and the report says so once, here, instead of forty time
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from .client import Client, segment
@@ -29,10 +27,7 @@ def test_update_endpoint_and_batch_store_endpoints(world: World, client: Client)
     batched = world.seed_user(world.app_a, user, 2, batch=True)
     for endpoint_id in single + batched:
         exchange = client.send("GET", f"/v1/apps/{segment(world.app_a)}/endpoints/{segment(endpoint_id)}")
-        try:
-            stored = json.loads(exchange.response_body)
-        except ValueError:
-            stored = None
+        stored = exchange.json_or_none()
         if exchange.status != 200 or not isinstance(stored, dict) or stored.get("Id") != endpoint_id:
             got = stored.get("Id") if isinstance(stored, dict) else None
             raise fail("PC002", f"GetEndpoint of {endpoint_id!r}, just written, answered {exchange.status} "

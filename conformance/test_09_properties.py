@@ -31,7 +31,6 @@ ACCEPT = st.one_of(
                                                                    "image/*"]),
               st.sampled_from(["0.1", "0.5", "0.9", "1"])),
 )  # fmt: skip
-STATEFUL_TRACE: list[tuple[str, int]] | None = None  # set by the project's tests to see what ran
 
 
 @pytest.fixture(scope="module")
@@ -144,8 +143,6 @@ def test_stateful_sequences_through_the_links_conform(world: World, settings: Se
                 response = properties.call(case, settings, generated_session)
             except ConformanceFailure as failure:
                 raise first.record(fail("PC903", failure.message, *failure.exchanges)) from None
-            if STATEFUL_TRACE is not None:
-                STATEFUL_TRACE.append((case.operation.label, response.status_code))
             return response
 
         def after_call(self, response: Any, case: Any) -> None:

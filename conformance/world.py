@@ -18,13 +18,6 @@ from .exchange import Exchange
 from .failures import fail
 
 
-def _json(exchange: Exchange) -> Any:
-    try:
-        return json.loads(exchange.response_body)
-    except ValueError:
-        return None
-
-
 @dataclass
 class World:
     client: Client
@@ -52,7 +45,7 @@ class World:
     def create_app(self, label: str) -> str:
         exchange = self.client.send("POST", "/v1/apps", body=json.dumps({"Name": f"{self.prefix}{label}"}).encode(),
                                     headers={"Content-Type": "application/json"})  # fmt: skip
-        body = _json(exchange)
+        body = exchange.json_or_none()
         if exchange.status != 201 or not isinstance(body, dict) or not isinstance(body.get("Id"), str):
             raise fail("PC001", "CreateApp did not answer 201 with an ApplicationResponse holding an Id; "
                                 "the suite cannot create its test data", exchange)  # fmt: skip

@@ -7,7 +7,7 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from pinpoint_conformance.reference import FaultOptions, RunningServer, create_app, start_in_thread
+from pinpoint_conformance.reference import RunningServer, create_app, start_in_thread
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +31,3 @@ def pinpoint(server: RunningServer) -> Any:
 @pytest.fixture
 def app(pinpoint: Any) -> str:
     return pinpoint.create_app(CreateApplicationRequest={"Name": "reference-tests"})["ApplicationResponse"]["Id"]
-
-
-__all__ = ["FaultOptions", "boto3_client"]

@@ -9,6 +9,9 @@ from typing import Any
 
 import pytest
 
+from pinpoint_conformance.reference import FaultOptions, create_app, start_in_thread
+from tests.reference.conftest import boto3_client
+
 
 def _user_ids(response: dict[str, Any]) -> list[str]:
     return sorted(item["Id"] for item in response["EndpointsResponse"]["Item"])
@@ -112,11 +115,7 @@ def test_awss_limits_are_enforced_and_nothing_invalid_is_stored(pinpoint: Any, a
     assert len(pinpoint.get_user_endpoints(ApplicationId=app, UserId="full")["EndpointsResponse"]["Item"]) == 15
 
 
-def test_throttling_is_a_typed_429(server: Any) -> None:
-    from pinpoint_conformance.reference import FaultOptions, create_app, start_in_thread
-
-    from .conftest import boto3_client
-
+def test_throttling_is_a_typed_429() -> None:
     with start_in_thread(create_app(faults=FaultOptions(throttle=1.0))) as throttled:
         client = boto3_client(throttled.base_url, retries=1)
         with pytest.raises(client.exceptions.TooManyRequestsException):

@@ -14,7 +14,7 @@ SEMANTIC = {"PC101", "PC102", "PC103", "PC104", "PC201", "PC202", "PC203", "PC20
 
 
 def _complete_and_clean(run: SuiteRun) -> dict[str, str]:
-    statuses = {check["id"]: check["status"] for check in run.report["checks"]}
+    statuses = run.statuses
     assert set(statuses) == set(catalog.CHECKS), "the report misses checks"
     assert "Traceback" not in run.output, run.output[-3000:]
     for check in run.report["checks"]:

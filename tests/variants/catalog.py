@@ -27,6 +27,7 @@ from starlette.types import ASGIApp
 
 from pinpoint_conformance.reference import ReferenceServer, start_in_thread
 from pinpoint_conformance.reference.app import FaultOptions
+from pinpoint_conformance.reference.errors import ApiError
 from pinpoint_conformance.reference.routes import split_path
 from pinpoint_conformance.reference.store import Store
 
@@ -58,6 +59,17 @@ class Variant:
     @property
     def conforming(self) -> bool:
         return not self.fails
+
+    def unmet(self, failed: set[str]) -> tuple[set[str], set[str]]:
+        """(expected checks that did not fail, failed checks this defect does not explain)."""
+        return self.fails - failed, failed - self.fails - self.also
+
+    def judged_right(self, exit_code: int, failed: set[str]) -> bool:
+        """A faulty variant fails (exit 1) for its own clause and nothing else; a conforming one passes."""
+        if self.conforming:
+            return exit_code == 0 and not failed
+        missing, unrelated = self.unmet(failed)
+        return exit_code == 1 and not missing and not unrelated
 
     @contextmanager
     def serve(self) -> Iterator[str]:
@@ -97,7 +109,7 @@ def segments_of(request: Request) -> list[str] | None:
         return None
     try:
         return split_path(request.scope["raw_path"])
-    except Exception:
+    except ApiError:
         return None
 
 
@@ -106,22 +118,29 @@ def user_id_of(request: Request) -> str | None:
     return segments[-1] if segments else None
 
 
-def when_user_is_empty(method: str, respond: Callable[[], Response]) -> Callable[[], ASGIApp]:
-    """Answers `respond()` to `method` on a user with no endpoints (in an existing application)."""
+def user_is_empty(server: ReferenceServer, segments: list[str]) -> bool:
+    """Whether the request names an existing application and a user with no endpoints in it."""
+    try:
+        server.store.get_application(segments[2])
+    except ApiError:
+        return False
+    try:
+        server.store.get_user_endpoints(segments[2], segments[4])
+    except ApiError:
+        return True
+    return False
+
+
+def when_user_is_empty(methods: str, respond: Callable[[Request], Response]) -> Callable[[], ASGIApp]:
+    """Answers `respond(request)` to `methods` on a user with no endpoints (in an existing application)."""
 
     def build() -> ASGIApp:
         server = reference()
 
         def check(request: Request) -> Response | None:
             segments = segments_of(request)
-            if request.method != method or segments is None:
-                return None
-            try:
-                server.store.get_application(segments[2])
-                server.store.get_user_endpoints(segments[2], segments[4])
-            except Exception as error:
-                if getattr(error, "status", None) == 404 and "Application" not in str(error):
-                    return respond()
+            if request.method in methods.split() and segments is not None and user_is_empty(server, segments):
+                return respond(request)
             return None
 
         return Intercept(server, check)
@@ -139,7 +158,7 @@ def when_app_is_unknown(respond: Callable[[Request], Response]) -> Callable[[], 
                 return None
             try:
                 server.store.get_application(segments[2])
-            except Exception:
+            except ApiError:
                 return respond(request)
             return None
 
@@ -404,26 +423,6 @@ def gzip_reference() -> ASGIApp:
     return GZipMiddleware(reference(), minimum_size=1)
 
 
-def _empty_ok() -> ASGIApp:
-    """The reference server, but a user with no endpoints is an empty list, not a 404."""
-    server = reference()
-
-    def respond(request: Request) -> Response | None:
-        segments = segments_of(request)
-        if segments is None or request.method not in ("GET", "DELETE"):
-            return None
-        try:
-            server.store.get_application(segments[2])
-            server.store.get_user_endpoints(segments[2], segments[4])
-        except Exception as error:
-            if "Application" not in str(error):
-                return JSONResponse({"Item": []}, status_code=200 if request.method == "GET" else 202,
-                                    headers={"x-amzn-RequestId": "variant"})  # fmt: skip
-        return None
-
-    return Intercept(server, respond)
-
-
 FAULTY: tuple[Variant, ...] = (
     # Clause 0: the support calls.
     Variant("no-create-app", "0", "CreateApp is not implemented (404), like emulators without Pinpoint apps",
@@ -499,10 +498,10 @@ FAULTY: tuple[Variant, ...] = (
     Variant("delete-every-application", "4", "DELETE removes the user ID in every application",
             with_store(stores.DeletesInEveryApplication), fails=frozenset({"PC404"})),
     Variant("empty-user-400", "4", "GET of a user with no endpoints answers 400",
-            when_user_is_empty("GET", lambda: message(400, "User has no endpoints")),
+            when_user_is_empty("GET", lambda r: message(400, "User has no endpoints")),
             fails=frozenset({"PC405"}), also=frozenset({"PC402"})),
     Variant("empty-delete-400", "4", "DELETE of a user with no endpoints answers 400",
-            when_user_is_empty("DELETE", lambda: message(400, "User has no endpoints")),
+            when_user_is_empty("DELETE", lambda r: message(400, "User has no endpoints")),
             fails=frozenset({"PC406"})),
     # Clause 5: unknown application.
     Variant("unknown-app-empty", "5", "an unknown application is answered like an empty one",
@@ -519,7 +518,7 @@ FAULTY: tuple[Variant, ...] = (
             rewrite(on_errors(plain_text_errors)), fails=frozenset({"PC602"}),
             also=frozenset({"PC603", "PC902", "PC901", "PC903"})),
     Variant("gone-410", "6", "a user with no endpoints answers 410 Gone",
-            when_user_is_empty("GET", lambda: message(410, "Gone")), fails=frozenset({"PC601"}),
+            when_user_is_empty("GET", lambda r: message(410, "Gone")), fails=frozenset({"PC601"}),
             also=frozenset({"PC901", "PC903"})),
     Variant("other-methods-404", "6", "POST, PUT and PATCH on the resource answer 404",
             intercept(other_methods_404), fails=frozenset({"PC603"}), also=frozenset({"PC902"})),
@@ -594,7 +593,8 @@ FAULTY: tuple[Variant, ...] = (
 
 CONFORMING: tuple[Variant, ...] = (
     Variant("empty-200-for-no-endpoints", "4", "a user with no endpoints: 200/202 with an empty Item",
-            _empty_ok),
+            when_user_is_empty("GET DELETE", lambda r: JSONResponse(
+                {"Item": []}, status_code=200 if r.method == "GET" else 202, headers={"x-amzn-RequestId": "variant"}))),
     Variant("extra-fields", "3", "responses carry fields the spec does not name", rewrite(on_user_json(extra_fields))),
     Variant("only-given-fields", "3", "server-set optional fields are omitted", field_change(strip_optional)),
     Variant("proper-throttling", "8", "a fifth of the requests get 429 MessageBody with Retry-After: 0",

@@ -24,8 +24,13 @@ class SuiteRun:
     report: dict[str, Any]
     output: str
 
+    @property
+    def statuses(self) -> dict[str, str]:
+        """Check ID -> pass, fail, warn, skip or blocked."""
+        return {check["id"]: check["status"] for check in self.report.get("checks", [])}
+
     def ids(self, status: str) -> set[str]:
-        return {check["id"] for check in self.report.get("checks", []) if check["status"] == status}
+        return {check_id for check_id, state in self.statuses.items() if state == status}
 
     @property
     def failed(self) -> set[str]:

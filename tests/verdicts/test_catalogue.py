@@ -15,13 +15,14 @@ from tests.verdicts.runner import ROOT, SuiteRun, run_suite
 RESULTS = ROOT / "reports" / "mutation"
 
 
-def _record(variant: Variant, run: SuiteRun, right: bool) -> None:
+def _record(variant: Variant, run: SuiteRun) -> None:
     """One file per variant, so that xdist workers never share state; `tests/conftest.py` folds
     them into reports/mutation-score.{json,md} at the end of the session."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     record = {"variant": variant.name, "clause": variant.clause, "description": variant.description,
               "conforming": variant.conforming, "expected": sorted(variant.fails), "failed": sorted(run.failed),
-              "exit_code": run.exit_code, "right_reason": right}  # fmt: skip
+              "exit_code": run.exit_code,
+              "right_reason": variant.judged_right(run.exit_code, run.failed)}  # fmt: skip
     (RESULTS / f"{variant.name}.json").write_text(json.dumps(record) + "\n")
 
 
@@ -33,10 +34,8 @@ def _run(variant: Variant, tmp_path: Path) -> SuiteRun:
 @pytest.mark.parametrize("variant", FAULTY, ids=lambda v: v.name)
 def test_faulty_variant_fails_for_the_right_reason(variant: Variant, tmp_path: Path) -> None:
     run = _run(variant, tmp_path)
-    missing = variant.fails - run.failed
-    unrelated = run.failed - variant.fails - variant.also
-    right = run.exit_code == 1 and not missing and not unrelated
-    _record(variant, run, right)
+    missing, unrelated = variant.unmet(run.failed)
+    _record(variant, run)
     assert run.exit_code == 1, f"the suite passed a faulty server ({variant.description})\n{run.explain()}"
     assert not missing, f"expected {sorted(missing)} to fail ({variant.description})\n{run.explain()}"
     assert not unrelated, f"unrelated checks failed: {sorted(unrelated)}\n{run.explain()}"
@@ -49,6 +48,7 @@ def test_faulty_variant_fails_for_the_right_reason(variant: Variant, tmp_path: P
 @pytest.mark.parametrize("variant", CONFORMING, ids=lambda v: v.name)
 def test_conforming_variant_passes(variant: Variant, tmp_path: Path) -> None:
     run = _run(variant, tmp_path)
-    right = run.exit_code == 0 and not run.failed
-    _record(variant, run, right)
-    assert right, f"a false alarm on a conforming server ({variant.description})\n{run.explain()}"
+    _record(variant, run)
+    assert variant.judged_right(run.exit_code, run.failed), (
+        f"a false alarm on a conforming server ({variant.description})\n{run.explain()}"
+    )
