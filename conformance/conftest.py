@@ -5,6 +5,7 @@ from conformance.plugin import (  # noqa: F401  (pytest reads hooks and fixtures
     pytest_addoption,
     pytest_collection_modifyitems,
     pytest_configure,
+    pytest_configure_node,
     pytest_report_header,
     pytest_runtest_makereport,
     settings,

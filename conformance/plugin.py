@@ -38,9 +38,17 @@ def _is_worker(config: pytest.Config) -> bool:
     return hasattr(config, "workerinput")
 
 
+# What the controller decides once and every xdist worker must share: the target (the embedded
+# server lives in the controller's process) and the seed.
+SHARED_OPTIONS = ("base_url", "seed", "embedded_reference")
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "check(id): the conformance check (catalog ID) a test proves")
-    if not _is_worker(config):
+    if _is_worker(config):
+        for name, value in config.workerinput.get("pinpoint_conformance", {}).items():
+            setattr(config.option, name, value)
+    else:
         # Chosen once on the controller, so that every xdist worker shares the seed and the target.
         if config.option.seed is None:
             config.option.seed = random.SystemRandom().randrange(2**32)
@@ -61,6 +69,14 @@ def pytest_configure(config: pytest.Config) -> None:
             raise pytest.UsageError(str(error)) from None
     if not _is_worker(config):
         config.pluginmanager.register(Collector(settings), "pinpoint-conformance-collector")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """xdist: hand each worker the controller's decisions (options set in pytest_configure do not
+    travel to workers by themselves)."""
+    option = node.config.option
+    node.workerinput["pinpoint_conformance"] = {name: getattr(option, name, None) for name in SHARED_OPTIONS}
 
 
 SETTINGS_KEY = pytest.StashKey[Settings]()
@@ -93,7 +109,9 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     report: pytest.TestReport = yield
     check = check_of(item)
-    record: dict[str, Any] = {"check": check.id if check else None, "when": call.when}
+    # The seed travels with each result, so that a report shows what every xdist worker used.
+    record: dict[str, Any] = {"check": check.id if check else None, "when": call.when,
+                              "seed": item.config.stash[SETTINGS_KEY].seed}  # fmt: skip
     if call.excinfo is not None and report.failed:
         error = call.excinfo.value
         if isinstance(error, ConformanceFailure):

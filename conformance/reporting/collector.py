@@ -23,7 +23,7 @@ class Collector:
                      if name == "conformance" and value.get("when") == report.when), None)  # fmt: skip
         if data is None:
             return
-        record = self.records.setdefault(report.nodeid, TestRecord(report.nodeid, data.get("check")))
+        record = self.records.setdefault(report.nodeid, TestRecord(report.nodeid, data.get("check"), data.get("seed")))
         record.duration += report.duration
         if report.skipped:
             record.outcome = "skipped"

@@ -14,6 +14,7 @@ PASS, FAIL, WARN, SKIP, BLOCKED = "pass", "fail", "warn", "skip", "blocked"
 class TestRecord:
     nodeid: str
     check: str | None
+    seed: int | None = None  # the seed of the process that ran the test
     outcome: str = "passed"  # passed | failed | skipped
     duration: float = 0.0
     skip_reason: str = ""

@@ -63,6 +63,18 @@ def test_unknown_paths_get_a_404_message_body(server: Any) -> None:
     assert_message_body(requests.get(server.base_url + "/v1/apps//users/u"), 400)  # an empty ID is refused
 
 
+@pytest.mark.parametrize("length", [1_000, 100_000])
+def test_huge_and_empty_ids_get_a_message_body(server: Any, app: str, length: int) -> None:
+    huge = "u" * length
+    for method in ("GET", "DELETE"):
+        assert_message_body(requests.request(method, f"{server.base_url}/v1/apps/{app}/users/{huge}"), 404)
+        assert_message_body(requests.request(method, f"{server.base_url}/v1/apps/{huge}/users/u"), 404)
+        assert_message_body(requests.request(method, f"{server.base_url}/v1/apps/{app}/users/%20%00"), 400)
+    put(server, app, "long", {"User": {"UserId": huge}})
+    items = requests.get(f"{server.base_url}/v1/apps/{app}/users/{huge}").json()["Item"]
+    assert [item["User"]["UserId"] for item in items] == [huge]
+
+
 def test_a_literal_plus_is_a_plus(server: Any, app: str) -> None:
     put(server, app, "plus", {"User": {"UserId": "a+b"}})
     put(server, app, "space", {"User": {"UserId": "a b"}})

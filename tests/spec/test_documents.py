@@ -59,6 +59,21 @@ def _examples(document: dict[str, Any]) -> Iterator[tuple[str, Any, Any]]:
 
 
 @pytest.mark.parametrize("name", ["user", "bundle"])
+def test_every_response_has_an_example(name: str) -> None:
+    document = spec.load_user_spec() if name == "user" else spec.load_bundle()
+    missing = []
+    for path, item in document["paths"].items():
+        for method, operation in _resolve(document, item).items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            for status, response in operation["responses"].items():
+                for media, content in _resolve(document, response).get("content", {}).items():
+                    if "example" not in content and "examples" not in content:
+                        missing.append(f"{method.upper()} {path} {status} {media}")
+    assert not missing, missing
+
+
+@pytest.mark.parametrize("name", ["user", "bundle"])
 def test_every_example_validates_against_its_schema(name: str) -> None:
     document = spec.load_user_spec() if name == "user" else spec.load_bundle()
     checked = 0

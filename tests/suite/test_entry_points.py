@@ -123,3 +123,21 @@ def test_sigv4_signing_and_redaction(tmp_path: Path) -> None:
     for name, text in outputs.items():
         for leaked in (secret, token, "top-secret-header-value", "Signature="):
             assert leaked not in text, f"{leaked[:8]}… leaked into {name}"
+
+
+def test_xdist_with_the_embedded_server(tmp_path: Path) -> None:
+    """No URL and -n 2: the workers test the server the controller started."""
+    result = subprocess.run([sys.executable, "-m", "pinpoint_conformance", "run", "--report-dir", str(tmp_path),
+                             "-q", "-p", "no:cacheprovider", "-n", "2"], cwd=ROOT, capture_output=True,
+                            text=True, timeout=600)  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert result.stdout.splitlines()[-1].startswith("pinpoint-conformance verdict: CONFORMS")
+
+
+def test_xdist_workers_use_the_controllers_seed(reference: RunningServer, tmp_path: Path) -> None:
+    """With no --seed the controller draws one; every worker must generate with it, or the seed
+    the report prints would not reproduce the run."""
+    run = run_suite(reference.base_url, tmp_path, options={"--seed": None}, extra=("-n", "2"))
+    assert run.exit_code == 0, run.explain()
+    used = {record["seed"] for record in run.report["tests"]}
+    assert used == {run.report["seed"]}, f"the report says {run.report['seed']}, the workers used {used}"

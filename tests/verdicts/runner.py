@@ -45,14 +45,15 @@ class SuiteRun:
         return "\n".join(lines)
 
 
-def run_suite(base_url: str, report_dir: Path, *, profile: str = "core", options: dict[str, str] | None = None,
+def run_suite(base_url: str, report_dir: Path, *, profile: str = "core", options: dict[str, str | None] | None = None,
               extra: tuple[str, ...] = (), env: dict[str, str] | None = None) -> SuiteRun:  # fmt: skip
     args = dict(zip(CATALOGUE_OPTIONS[::2], CATALOGUE_OPTIONS[1::2], strict=True))
     args.update(options or {})
     command = [sys.executable, "-m", "pytest", "conformance", "--base-url", base_url, "--profile", profile,
                "--report-dir", str(report_dir), "-q", "-p", "no:cacheprovider", *extra]  # fmt: skip
     for name, value in args.items():
-        command += [name, value]
+        if value is not None:  # None: leave the option out (the suite's own default)
+            command += [name, value]
     process = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900, check=False,
                              env={**os.environ, **(env or {})})  # fmt: skip
     report_path = report_dir / "conformance.json"

@@ -1,0 +1,79 @@
+"""The suite's HTTP client on throttling (clause 8): a 429 is retried, after the server's
+Retry-After (seconds or an HTTP date) when it gives one, never longer than the bound; a 429 without
+a MessageBody fails PC801; throttling past the retry budget fails PC802."""
+
+from __future__ import annotations
+
+import email.utils
+import itertools
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import pytest
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from conformance import client as client_module
+from conformance.client import Client
+from conformance.failures import ConformanceFailure
+from conformance.settings import Settings
+from pinpoint_conformance.reference import create_app, start_in_thread
+from tests.variants.middleware import Intercept
+
+
+@contextmanager
+def throttling(first: int, answer: Callable[[], Response]) -> Iterator[Client]:
+    """A server that answers `answer()` to its first `first` requests, then 200 {"Item": []}."""
+    counter = itertools.count(1)
+
+    def respond(request: Request) -> Response:
+        return answer() if next(counter) <= first else JSONResponse({"Item": []})
+
+    with start_in_thread(Intercept(create_app(), respond)) as server:  # the server only serves lifespan
+        client = Client(Settings(base_url=server.base_url, max_attempts=3))
+        yield client
+        client.close()
+
+
+def throttled(**headers: str) -> JSONResponse:
+    return JSONResponse({"Message": "Rate exceeded"}, status_code=429, headers=headers)
+
+
+def test_retry_after_in_seconds_is_honoured() -> None:
+    with throttling(1, lambda: throttled(**{"Retry-After": "1"})) as client:
+        started = time.monotonic()
+        exchange = client.send("GET", "/v1/apps/a/users/u")
+    assert exchange.status == 200 and time.monotonic() - started >= 1.0
+
+
+def test_retry_after_as_an_http_date_is_honoured() -> None:
+    when = email.utils.formatdate(time.time() + 2, usegmt=True)
+    with throttling(1, lambda: throttled(**{"Retry-After": when})) as client:
+        started = time.monotonic()
+        exchange = client.send("GET", "/v1/apps/a/users/u")
+    assert exchange.status == 200 and time.monotonic() - started >= 0.9  # the date has whole seconds
+
+
+def test_retry_after_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(client_module, "MAX_BACKOFF", 0.2)
+    with throttling(1, lambda: throttled(**{"Retry-After": "3600"})) as client:
+        started = time.monotonic()
+        exchange = client.send("GET", "/v1/apps/a/users/u")
+    assert exchange.status == 200 and time.monotonic() - started < 5
+
+
+def test_a_bare_429_fails_pc801() -> None:
+    bare = throttling(1, lambda: Response(b"", status_code=429))
+    with bare as client, pytest.raises(ConformanceFailure) as raised:
+        client.send("GET", "/v1/apps/a/users/u")
+    assert raised.value.check_id == "PC801"
+
+
+def test_throttling_past_the_budget_fails_pc802() -> None:
+    with (
+        throttling(10, lambda: throttled(**{"Retry-After": "0"})) as client,
+        pytest.raises(ConformanceFailure) as raised,
+    ):
+        client.send("GET", "/v1/apps/a/users/u")
+    assert raised.value.check_id == "PC802" and "after 3 attempts" in raised.value.message
