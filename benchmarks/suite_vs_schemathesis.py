@@ -28,10 +28,29 @@ from tests.verdicts.runner import ROOT, run_suite
 def plain_schemathesis(base_url: str, document: Path, folder: Path) -> tuple[bool, float, str]:
     started = time.monotonic()
     result = subprocess.run(
-        [sys.executable, "-m", "schemathesis.cli", "run", str(document), "--url", base_url, "--checks", "all",
-         "--request-timeout", "3", "--seed", "20261129", "--report-json-path", str(folder / "st.json")],
-        capture_output=True, text=True, timeout=1800, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "schemathesis.cli",
+            "run",
+            str(document),
+            "--url",
+            base_url,
+            "--checks",
+            "all",
+            "--request-timeout",
+            "3",
+            "--seed",
+            "20261129",
+            "--report-json-path",
+            str(folder / "st.json"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        check=False,
+        cwd=folder,  # Schemathesis keeps a cache of crashes in .schemathesis/ of its working folder and
+    )  # replays them in later runs: each run gets a fresh folder, so that no variant inherits another's
     codes = sorted({line.split()[1] for line in result.stdout.splitlines() if line.strip().startswith("❌ ST")})
     return result.returncode != 0, time.monotonic() - started, ",".join(codes)
 
