@@ -40,6 +40,9 @@ class Check:
     requirement: str  # an RFC 2119 sentence: what a conforming server does
     cites: str  # the seed sentence or model shape enforced
     profile: Profile = Profile.CORE
+    # For a check whose condition a server may never give rise to (no 429, no CohortId…): what
+    # must happen for it to count as exercised. Unobserved, it is reported "not exercised".
+    exercised_when: str | None = None
 
 
 CLAUSES: dict[str, str] = {
@@ -79,13 +82,20 @@ _CHECKS = (
     Check("PC104", "GET lists all 15 endpoints of a user at AWS's limit", "1",
           "GET MUST list all endpoints of a user that has 15, AWS's per-user maximum.",
           f"{SEED}: \"This ID can be associated with zero or more endpoints\"; AWS quota: 15 endpoints per user ID"),
+    Check("PC105", "Writes in one application change nothing in another", "1",
+          "Writes in one application (UpdateEndpoint, UpdateEndpointsBatch, DELETE of the user) MUST NOT "
+          "change what GET lists in another application for the same user ID, endpoint ID and address: "
+          "neither the endpoints nor any member's value (EndpointStatus included).",
+          f"{SEED}: URI /v1/apps/application-id/users/user-id; {MODEL}: EndpointRequest.EndpointStatus "
+          "(\"sets this to INACTIVE if you update another endpoint that has the same address\")"),
     # 2: round trip.
     Check("PC201", "Every field written comes back as written", "2",
           "Each field written with UpdateEndpoint (Address, ChannelType, Attributes, Demographic, "
           "Location, Metrics, OptOut, User.UserAttributes) MUST be returned unchanged.",
           f"{MODEL}: EndpointRequest members mirrored by EndpointResponse"),
     Check("PC202", "Id, ApplicationId and User.UserId match the request", "2",
-          "Each listed endpoint's Id, ApplicationId and User.UserId MUST equal those it was written with.",
+          "Each listed endpoint's Id and User.UserId, and its ApplicationId when present, MUST equal those "
+          "it was written with.",
           f"{SEED}: ApplicationId \"The ID of the application that is associated with the endpoint\", "
           "Id \"The unique ID that you assigned to the endpoint\""),
     Check("PC203", "An endpoint moved to another user is listed under the new user only", "2",
@@ -103,13 +113,17 @@ _CHECKS = (
           f"{MODEL}: EndpointsResponse, EndpointResponse, MapOfListOf__string, MapOf__double, EndpointLocation"),
     Check("PC302", "CohortId is a string from \"0\" to \"99\"", "3",
           "CohortId, when present, MUST be a string holding a whole number from 0 to 99.",
-          f"{SEED}: CohortId \"A number from 0-99 that represents the cohort\"; {MODEL}: CohortId __string"),
+          f"{SEED}: CohortId \"A number from 0-99 that represents the cohort\"; {MODEL}: CohortId __string",
+          exercised_when="a response carried a CohortId"),
     Check("PC303", "CreationDate and EffectiveDate are ISO 8601, in order", "3",
-          "CreationDate and EffectiveDate MUST be ISO 8601 date-times, EffectiveDate not before CreationDate.",
-          f"{SEED}: \"The date and time when the endpoint was created, shown in ISO 8601 format\""),
+          "CreationDate and EffectiveDate MUST be ISO 8601 date-times (DIVERGENCES.md D20), a server-set "
+          "EffectiveDate not before CreationDate; an EffectiveDate the client wrote MAY come back as written.",
+          f"{SEED}: \"The date and time when the endpoint was created, shown in ISO 8601 format\"",
+          exercised_when="a response carried a CreationDate or an EffectiveDate"),
     Check("PC304", "ChannelType is one of the model's values", "3",
           "ChannelType, when present, MUST be one of the 13 values of AWS's ChannelType enum.",
-          f"{MODEL}: ChannelType enum (DIVERGENCES.md D1)"),
+          f"{MODEL}: ChannelType enum (DIVERGENCES.md D1)",
+          exercised_when="a response carried a ChannelType"),
     Check("PC305", "No fields beyond the documented ones (strict)", "3",
           "Under strict, response objects SHOULD carry only documented fields (others are warnings).",
           "spec: additionalProperties true (DIVERGENCES.md D14)", Profile.STRICT),
@@ -142,10 +156,12 @@ _CHECKS = (
     # 6: errors.
     Check("PC601", "Error statuses are documented ones", "6",
           "Every error status MUST be one of 400, 403, 404, 405, 413, 429, 500.",
-          f"{SEED}: Errors table; {MODEL}: GetUserEndpoints/DeleteUserEndpoints errors (413 from the model)"),
+          f"{SEED}: Errors table; {MODEL}: GetUserEndpoints/DeleteUserEndpoints errors (413 from the model)",
+          exercised_when="the User resource answered an error"),
     Check("PC602", "Error bodies are a MessageBody", "6",
           "Every error body MUST be a JSON object with a string Message (RequestID optional).",
-          f"{SEED}: Example MessageBody {{\"RequestID\", \"Message\"}}; {MODEL}: MessageBody"),
+          f"{SEED}: Example MessageBody {{\"RequestID\", \"Message\"}}; {MODEL}: MessageBody",
+          exercised_when="the User resource answered an error"),
     Check("PC603", "Other methods get 405", "6",
           "POST, PUT, PATCH and TRACE on the resource MUST answer 405 with a MessageBody.",
           f"{SEED}: 405 MethodNotAllowedException; HTTP Methods: DELETE, GET"),
@@ -172,15 +188,20 @@ _CHECKS = (
           "User IDs with spaces, @, :, +, non-ASCII UTF-8 and 255 characters MUST round-trip.",
           f"{MODEL}: EndpointUser.UserId __string (no pattern)"),
     Check("PC707", "No input yields a 5xx", "7",
-          "No request, however unusual its IDs or encoding, MAY get a 5xx; a refused ID gets 400 MessageBody.",
+          "No request, however unusual its IDs or encoding, MAY get a 5xx; a refused ID gets 400 MessageBody. "
+          "Every run sends, as user ID and as application ID of GET and DELETE, every C0 control and DEL, every "
+          "reserved and unsafe character encoded and literal, invalid and overlong UTF-8, lengths 1, 64, 255 "
+          "and 1,025 (conformance/hostile_ids.py).",
           f"{MODEL}: BadRequestException (400) \"The request contains a syntax error\""),
     # 8: resilience.
     Check("PC801", "A 429 carries a MessageBody", "8",
           "A 429 MUST carry a MessageBody; the suite retries it with backoff.",
-          f"{MODEL}: TooManyRequestsException (429) MessageBody"),
+          f"{MODEL}: TooManyRequestsException (429) MessageBody",
+          exercised_when="the server answered 429"),
     Check("PC802", "Throttling ends within the retry budget", "8",
           "A server MUST stop answering 429 to a retried request within the suite's retry budget.",
-          f"{MODEL}: TooManyRequestsException \"too many requests were sent during a certain amount of time\""),
+          f"{MODEL}: TooManyRequestsException \"too many requests were sent during a certain amount of time\"",
+          exercised_when="the server answered 429"),
     Check("PC803", "Every response arrives within the timeout", "8",
           "Every response MUST arrive completely within the timeout (--timeout, 10 s by default).",
           "Contract clause 8"),
@@ -193,7 +214,8 @@ _CHECKS = (
           "spec/pinpoint-user.openapi.yaml (Schemathesis checks ST101-ST103, ST106 and ours)"),
     Check("PC902", "Generated requests with other methods get 405", "9",
           "For generated IDs, POST, PUT, PATCH and TRACE MUST get 405 with a MessageBody.",
-          f"{SEED}: 405 MethodNotAllowedException"),
+          f"{SEED}: 405 MethodNotAllowedException",
+          exercised_when="a generated request got a 405"),
     Check("PC903", "Stateful sequences through the spec's links conform", "9",
           "Sequences chained by the links (CreateApp -> UpdateEndpoint -> GetUserEndpoints / "
           "DeleteUserEndpoints) MUST conform at every step.",
@@ -210,7 +232,12 @@ _CHECKS = (
           f"{MODEL}: GetUserEndpoints / DeleteUserEndpoints output and errors", Profile.AWS),
     Check("PCA04", "Unsigned requests get 403 when signing is in use", "10",
           "With SigV4 credentials configured, an unsigned request MUST get 403 with a MessageBody.",
-          f"{MODEL}: signatureVersion v4, ForbiddenException (403)", Profile.AWS),
+          f"{MODEL}: signatureVersion v4, ForbiddenException (403)", Profile.AWS,
+          exercised_when="the run signs its requests (--sigv4)"),
+    Check("PCA05", "Endpoints carry the members AWS always returns", "10",
+          "Every endpoint the run stored MUST be listed with ApplicationId, Id, CohortId, CreationDate, "
+          "EffectiveDate, EndpointStatus, OptOut and RequestId, and with every member the run wrote.",
+          f"{MODEL}: EndpointResponse (AWS returns these members for every stored endpoint)", Profile.AWS),
 )  # fmt: skip
 
 CHECKS: dict[str, Check] = {check.id: check for check in _CHECKS}
@@ -234,7 +261,9 @@ def markdown() -> str:
                   "|---|---|---|---|---|"]  # fmt: skip
         for check in _CHECKS:
             if check.clause == clause:
-                cells = (check.id, check.title, check.requirement, check.cites, check.profile.name.lower())
+                requirement = check.requirement + (f" (Exercised when {check.exercised_when}.)"
+                                                   if check.exercised_when else "")  # fmt: skip
+                cells = (check.id, check.title, requirement, check.cites, check.profile.name.lower())
                 lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
         lines.append("")
     return "\n".join(lines)

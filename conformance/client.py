@@ -17,8 +17,9 @@ from botocore.session import Session as BotocoreSession
 
 from . import wire
 from .exchange import Exchange
-from .failures import Verdict, fail
+from .failures import Findings, fail, observe
 from .settings import Settings
+from .written import Ledger
 
 MAX_BODY = 32 * 1024 * 1024  # a response larger than this is a failure, not an out-of-memory
 MAX_BACKOFF = 5.0
@@ -74,13 +75,62 @@ def _retry_after(exchange: Exchange) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
+class BodyTooLarge(requests.exceptions.RequestException):
+    """A response body over MAX_BODY: a failure (PC702), not an out-of-memory."""
+
+
+def read_within(response: requests.Response, deadline: float) -> bytes:
+    """Read a streamed body as it arrives (read1 returns whatever is there, so that a stream that
+    trickles cannot hold a read past the deadline), bounded in time and in size. Raises
+    ReadTimeout past the deadline and BodyTooLarge past MAX_BODY; closes the response."""
+    chunks, size = [], 0
+    try:
+        while chunk := response.raw.read1(65536, decode_content=True):
+            size += len(chunk)
+            if size > MAX_BODY:
+                raise BodyTooLarge
+            if time.monotonic() > deadline:
+                raise requests.exceptions.ReadTimeout("the body was still arriving at the deadline")
+            chunks.append(chunk)
+    finally:
+        response.close()
+    return b"".join(chunks)
+
+
+class DeadlineSession(requests.Session):
+    """A requests session whose every response, body included, arrives within `timeout` seconds or
+    raises ReadTimeout (requests' own timeout bounds each read, not the whole response)."""
+
+    def __init__(self, timeout: float) -> None:
+        super().__init__()
+        self.timeout = timeout
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        started = time.monotonic()
+        kwargs["stream"] = True
+        kwargs["timeout"] = (self.timeout, self.timeout)
+        response = super().send(request, **kwargs)
+        try:
+            body = read_within(response, started + self.timeout)
+        except urllib3.exceptions.DecodeError as error:
+            raise requests.exceptions.ContentDecodingError(error) from None
+        except urllib3.exceptions.ReadTimeoutError as error:
+            raise requests.exceptions.ReadTimeout(error) from None
+        except (urllib3.exceptions.HTTPError, OSError) as error:
+            raise requests.exceptions.ConnectionError(error) from None
+        response._content = body  # what `response.content` returns from now on
+        response._content_consumed = True
+        return response
+
+
 class Client:
     def __init__(self, settings: Settings, signer: SigV4Signer | None = None) -> None:
         self.settings = settings
         self.signer = signer
         self.session = requests.Session()
         self.session.headers.update(settings.headers)
-        self.verdict: Verdict | None = None  # the current test's, for warnings
+        self.findings: Findings | None = None  # the current test's: warnings and observations
+        self.ledger = Ledger()  # what the run wrote through the support calls
 
     def close(self) -> None:
         self.session.close()
@@ -95,9 +145,10 @@ class Client:
             exchange = self._send_once(method, path, body, headers, sign)
             if exchange.status != 429:
                 return exchange
+            observe(self.findings, "PC801", "PC802")
             wire.check_message_body(exchange, "PC801")
             if attempt == self.settings.max_attempts:
-                raise fail("PC802", f"still 429 after {attempt} attempts with backoff", exchange)
+                fail("PC802", f"still 429 after {attempt} attempts with backoff", exchange)
             delay = _retry_after(exchange)
             delay = min(MAX_BACKOFF, delay if delay is not None else 0.05 * 2 ** (attempt - 1))
             time.sleep(delay)
@@ -122,38 +173,38 @@ class Client:
             exchange.response_body = self._read_body(response, exchange, started)
         except (requests.exceptions.ContentDecodingError, urllib3.exceptions.DecodeError) as error:
             exchange.error = f"the body does not decode as its Content-Encoding says ({error})"
-            raise fail("PC704", exchange.error, exchange) from None
+            fail("PC704", exchange.error, exchange)
         except (requests.exceptions.Timeout, urllib3.exceptions.TimeoutError):
             exchange.error = f"no complete response within {timeout:g} s"
-            raise fail("PC803", exchange.error, exchange) from None
+            fail("PC803", exchange.error, exchange)
         except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError) as error:
             reason = str(error)
             if "timed out" in reason.lower():
                 exchange.error = f"no complete response within {timeout:g} s"
-                raise fail("PC803", exchange.error, exchange) from None
+                fail("PC803", exchange.error, exchange)
             exchange.error = f"connection failed: {reason}"
-            raise fail("PC804", exchange.error, exchange) from None
+            fail("PC804", exchange.error, exchange)
         finally:
             exchange.elapsed_ms = (time.monotonic() - started) * 1000
         return exchange
 
     def _read_body(self, response: requests.Response, exchange: Exchange, started: float) -> bytes:
-        """Read the body as it arrives (read1 returns whatever is there, so that a stream that
-        trickles cannot hold a read past the deadline), bounded in time and in size."""
-        timeout = self.settings.timeout
-        chunks, size = [], 0
         try:
-            while chunk := response.raw.read1(65536, decode_content=True):
-                size += len(chunk)
-                if size > MAX_BODY:
-                    raise fail("PC702", f"the response body exceeds {MAX_BODY} bytes", exchange)
-                if time.monotonic() - started > timeout:
-                    exchange.error = f"the body was still arriving after {timeout:g} s"
-                    raise fail("PC803", exchange.error, exchange)
-                chunks.append(chunk)
-        finally:
-            response.close()
-        return b"".join(chunks)
+            return read_within(response, started + self.settings.timeout)
+        except BodyTooLarge:
+            fail("PC702", f"the response body exceeds {MAX_BODY} bytes", exchange)
+        except requests.exceptions.ReadTimeout:
+            exchange.error = f"the body was still arriving after {self.settings.timeout:g} s"
+            fail("PC803", exchange.error, exchange)
+
+    def generated_session(self) -> requests.Session:
+        """A session for the requests Schemathesis sends: the run's headers and signer, and the same
+        bound on every response, body included."""
+        session = DeadlineSession(self.settings.timeout)
+        session.headers.update(self.settings.headers)
+        if self.signer is not None:
+            session.auth = self.signer
+        return session
 
     # The User resource, checked on the wire -----------------------------------------------
 
@@ -161,5 +212,5 @@ class Client:
              headers: dict[str, Any] | None = None) -> Exchange:  # fmt: skip
         """Call the User resource and hold the response to the wire checks (clauses 3, 6, 7, 10)."""
         exchange = self.send(method, path or user_path(application_id, user_id), headers=headers)
-        wire.check_response(exchange, self.settings.profile, self.verdict)
+        wire.check_response(exchange, self.settings.profile, self.findings, self.ledger)
         return exchange

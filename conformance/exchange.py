@@ -15,6 +15,17 @@ REDACTED = "[REDACTED]"
 BODY_PREVIEW = 4000
 
 
+def parse_json_bytes(body: bytes) -> Any:
+    """json.loads for bytes a server sent: every way they fail to be JSON is a ValueError, nesting
+    too deep for the parser included (a hostile body must not become a RecursionError)."""
+    try:
+        return json.loads(body)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply to parse") from None
+    except UnicodeDecodeError as error:
+        raise ValueError(str(error)) from None
+
+
 def redact_headers(headers: dict[str, str]) -> dict[str, str]:
     return {name: REDACTED if name.lower() in SENSITIVE_HEADERS else value for name, value in headers.items()}
 
@@ -57,7 +68,7 @@ class Exchange:
     def json_or_none(self) -> Any:
         """The body as JSON, or None where it is not JSON (the support calls' answers)."""
         try:
-            return json.loads(self.response_body)
+            return parse_json_bytes(self.response_body)
         except ValueError:
             return None
 

@@ -14,7 +14,7 @@ from .wire import check_message_body
 def status(check_id: str, exchange: Exchange, *allowed: int, what: str) -> None:
     if exchange.status not in allowed:
         wanted = " or ".join(str(s) for s in allowed)
-        raise fail(check_id, f"{what} answered {exchange.status}, expected {wanted}", exchange)
+        fail(check_id, f"{what} answered {exchange.status}, expected {wanted}", exchange)
 
 
 def listed_ids(exchange: Exchange) -> list[str]:
@@ -37,7 +37,7 @@ def same_endpoints(check_id: str, exchange: Exchange, expected: Iterable[str], w
     if twice:
         problems.append(f"listed twice {twice}")
     if problems:
-        raise fail(check_id, f"{what}: {'; '.join(problems)} (expected exactly {len(want)} endpoints)", exchange)
+        fail(check_id, f"{what}: {'; '.join(problems)} (expected exactly {len(want)} endpoints)", exchange)
 
 
 def absent_user(check_id: str, exchange: Exchange, ok_status: int, what: str) -> None:
@@ -48,9 +48,9 @@ def absent_user(check_id: str, exchange: Exchange, ok_status: int, what: str) ->
     if exchange.status == ok_status:
         ids = listed_ids(exchange)
         if ids:
-            raise fail(check_id, f"{what}: expected no endpoints, got {ids}", exchange)
+            fail(check_id, f"{what}: expected no endpoints, got {ids}", exchange)
         return
-    raise fail(check_id, f"{what} answered {exchange.status}; expected 404 MessageBody or {ok_status} with an "
+    fail(check_id, f"{what} answered {exchange.status}; expected 404 MessageBody or {ok_status} with an "
                          "empty Item", exchange)  # fmt: skip
 
 

@@ -10,7 +10,6 @@ own check as blocked.
 from __future__ import annotations
 
 import os
-import random
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,9 +20,9 @@ from . import catalog
 from .catalog import Profile
 from .client import Client, SigV4Signer
 from .exchange import SENSITIVE_HEADERS
-from .failures import ConformanceFailure, Verdict
+from .failures import ConformanceFailure, Findings
 from .reporting.collector import Collector
-from .settings import Settings, add_options
+from .settings import Settings, add_options, parse_seed
 from .world import World
 
 # Checks whose findings are warnings under core and aws, failures under strict.
@@ -50,8 +49,7 @@ def pytest_configure(config: pytest.Config) -> None:
             setattr(config.option, name, value)
     else:
         # Chosen once on the controller, so that every xdist worker shares the seed and the target.
-        if config.option.seed is None:
-            config.option.seed = random.SystemRandom().randrange(2**32)
+        config.option.seed = parse_seed(config.option.seed)
         if not (config.option.base_url or os.environ.get("PINPOINT_BASE_URL")):
             from pinpoint_conformance.reference import create_app, start_in_thread
 
@@ -81,6 +79,7 @@ def pytest_configure_node(node: Any) -> None:
 
 SETTINGS_KEY = pytest.StashKey[Settings]()
 SIGNER_KEY = pytest.StashKey[SigV4Signer]()
+FINDINGS_KEY = pytest.StashKey[Findings]()
 
 
 def check_of(item: pytest.Item) -> catalog.Check | None:
@@ -115,7 +114,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if call.excinfo is not None and report.failed:
         error = call.excinfo.value
         if isinstance(error, ConformanceFailure):
-            record["failure"] = {"check": error.check_id, "message": error.message,
+            record["failure"] = {"check": error.check_id, "message": error.message, "blocks_run": error.blocks_run,
                                  "exchanges": [e.to_dict() for e in error.exchanges]}  # fmt: skip
             report.longrepr = error.render()
         else:
@@ -127,11 +126,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             record["failure"] = {"check": check.id if check else None, "message": text, "exchanges": []}
             if check is not None:
                 report.longrepr = f"{check.id} {check.title} — FAILED\n  {text}"
-    verdict: Verdict | None = getattr(item, "_conformance_verdict", None)
-    if verdict is not None and call.when == "call":
+    findings = item.stash.get(FINDINGS_KEY, None)
+    if findings is not None and call.when == "call":
         record["warnings"] = [{"check": w.check_id, "message": w.message,
                                "exchanges": [w.exchange.to_dict()] if w.exchange else []}
-                              for w in verdict.warnings]  # fmt: skip
+                              for w in findings.warnings]  # fmt: skip
+        record["observed"] = sorted(findings.observed)
     report.user_properties.append(("conformance", record))
     return report
 
@@ -152,7 +152,7 @@ def client(settings: Settings, request: pytest.FixtureRequest) -> Iterator[Clien
 
 
 @pytest.fixture(scope="session")
-def world(client: Client, request: pytest.FixtureRequest) -> Iterator[World]:
+def world(client: Client, settings: Settings, request: pytest.FixtureRequest) -> Iterator[World]:
     worker = getattr(request.config, "workerinput", {}).get("workerid", "w0")
     world = World.start(client, worker)
     yield world
@@ -165,16 +165,15 @@ def world(client: Client, request: pytest.FixtureRequest) -> Iterator[World]:
 
 
 @pytest.fixture(autouse=True)
-def verdict(request: pytest.FixtureRequest, client: Client, settings: Settings) -> Iterator[Verdict]:
-    """The current test's warnings; under strict, the STRICT_FAILURES among them fail the test."""
-    verdict = Verdict()
-    request.node._conformance_verdict = verdict
-    client.verdict = verdict
-    yield verdict
-    client.verdict = None
+def findings(request: pytest.FixtureRequest, client: Client, settings: Settings) -> Iterator[Findings]:
+    """The current test's warnings and observations; under strict, the STRICT_FAILURES among the
+    warnings fail the test."""
+    findings = Findings()
+    request.node.stash[FINDINGS_KEY] = findings
+    client.findings = findings
+    yield findings
+    client.findings = None
     if settings.profile >= Profile.STRICT:
-        for finding in verdict.warnings:
+        for finding in findings.warnings:
             if finding.check_id in STRICT_FAILURES:
-                raise ConformanceFailure(
-                    finding.check_id, finding.message, *([finding.exchange] if finding.exchange else [])
-                )
+                raise ConformanceFailure(finding.check_id, finding.message, finding.exchange)

@@ -27,6 +27,7 @@ from schemathesis.specs.openapi.checks import (
 
 from pinpoint_conformance.spec import load_bundle, load_user_spec
 
+from .client import BodyTooLarge, Client
 from .exchange import Exchange
 from .failures import ConformanceFailure, fail
 from .settings import Settings
@@ -37,12 +38,22 @@ SCHEMATHESIS_CHECKS = [not_a_server_error, status_code_conformance, content_type
                        response_schema_conformance]  # fmt: skip
 
 
+def _without_date_formats(node: Any) -> Any:
+    """Response dates are PC303's to judge: it accepts every ISO 8601 form (DIVERGENCES.md D20),
+    where Schemathesis' `date-time` would accept RFC 3339 only."""
+    if isinstance(node, dict):
+        return {k: _without_date_formats(v) for k, v in node.items() if not (k == "format" and v == "date-time")}
+    if isinstance(node, list):
+        return [_without_date_formats(item) for item in node]
+    return node
+
+
 def user_schema() -> Any:
-    return schemathesis.openapi.from_dict(load_user_spec())
+    return schemathesis.openapi.from_dict(_without_date_formats(load_user_spec()))
 
 
 def bundle_schema() -> Any:
-    return schemathesis.openapi.from_dict(load_bundle())
+    return schemathesis.openapi.from_dict(_without_date_formats(load_bundle()))
 
 
 def hypothesis_profile(settings: Settings, **overrides: Any) -> hypothesis_settings:
@@ -81,7 +92,8 @@ class FirstFailure:
 
 
 def exchange_of(response: Any, sigv4_region: str | None = None) -> Exchange:
-    """A Schemathesis (or requests) response as the suite's Exchange, for reports."""
+    """A Schemathesis (or requests) response as the suite's Exchange, for reports; a signed request
+    keeps its region, so that its curl command re-signs it."""
     request = response.request
     headers = {k: ", ".join(v) if isinstance(v, list) else v for k, v in dict(response.headers).items()}
     body = request.body.encode() if isinstance(request.body, str) else request.body
@@ -94,38 +106,38 @@ def exchange_of(response: Any, sigv4_region: str | None = None) -> Exchange:
         headers,
         response.content,
         response.elapsed * 1000 if isinstance(response.elapsed, float) else 0.0,
+        sigv4_region=sigv4_region,
     )
 
 
-def session_for(settings: Settings, signer: Callable | None) -> requests.Session:
-    session = requests.Session()
-    session.headers.update(settings.headers)
-    if signer is not None:
-        session.auth = signer
-    return session
-
-
-def call(case: Any, settings: Settings, session: requests.Session, headers: dict[str, str] | None = None) -> Any:
-    """Send a generated case; transport problems become the suite's failures, inside PC901."""
+def call(case: Any, settings: Settings, session: requests.Session, headers: dict[str, str] | None = None,
+         check_id: str = "PC901") -> Any:  # fmt: skip
+    """Send a generated case through a `Client.generated_session()` (every response bounded by
+    --timeout, body included); transport problems become failures of `check_id`, naming the
+    client-side check they are (PC702-PC704, PC803, PC804)."""
     try:
-        return case.call(base_url=settings.base_url, session=session, timeout=settings.timeout,
-                         allow_redirects=False, headers=headers)  # fmt: skip
+        return case.call(base_url=settings.base_url, session=session, allow_redirects=False, headers=headers)
     except requests.exceptions.Timeout:
-        raise fail("PC901", f"PC803: no response within {settings.timeout:g} s to {case.as_curl_command()}") from None
+        reason = f"PC803: no complete response within {settings.timeout:g} s"
+    except BodyTooLarge as error:
+        reason = f"PC702: {error}"
+    except requests.exceptions.ContentDecodingError as error:
+        reason = f"PC704: the body does not decode as its Content-Encoding says ({error})"
     except requests.exceptions.RequestException as error:
-        raise fail("PC901", f"PC804: connection failed ({error}) for {case.as_curl_command()}") from None
+        reason = f"PC804: connection failed ({error})"
+    fail(check_id, f"{reason} for {case.as_curl_command()}")
 
 
-def judge(case: Any, response: Any, settings: Settings, check_id: str = "PC901") -> None:
+def judge(case: Any, response: Any, settings: Settings, client: Client, check_id: str = "PC901") -> None:
     """Hold one generated exchange to the suite's wire checks, then to Schemathesis' own."""
     exchange = exchange_of(response, settings.region if settings.sigv4 else None)
     try:
-        check_response(exchange, settings.profile)
+        check_response(exchange, settings.profile, client.findings, client.ledger)
     except ConformanceFailure as error:
-        raise fail(check_id, f"{error.check_id}: {error.message}", exchange) from None
+        fail(check_id, f"{error.check_id}: {error.message}", exchange)
     try:
         case.validate_response(response, checks=SCHEMATHESIS_CHECKS)
     except FailureGroup as group:
         codes = ", ".join(sorted({getattr(f, "code", "") or type(f).__name__ for f in group.exceptions}))
         titles = "; ".join(sorted({f.title for f in group.exceptions}))
-        raise fail(check_id, f"Schemathesis {codes}: {titles}", exchange) from None
+        fail(check_id, f"Schemathesis {codes}: {titles}", exchange)

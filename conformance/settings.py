@@ -12,6 +12,23 @@ import pytest
 from .catalog import Profile
 
 ENV_BASE_URL = "PINPOINT_BASE_URL"
+# A run is deterministic unless asked otherwise: the same server gets the same requests and so the
+# same verdict. Fresh randomness is opt-in (`--seed random`).
+DEFAULT_SEED = 0
+
+
+def parse_seed(text: str | int | None) -> int:
+    """`--seed`: None is the default seed, 'random' draws one, anything else must be a number."""
+    if text is None:
+        return DEFAULT_SEED
+    if isinstance(text, int):
+        return text
+    if text.strip().lower() == "random":
+        return random.SystemRandom().randrange(2**32)
+    try:
+        return int(text)
+    except ValueError:
+        raise pytest.UsageError(f"--seed wants a number or 'random', got {text!r}") from None
 
 
 def add_options(parser: pytest.Parser) -> None:
@@ -25,7 +42,12 @@ def add_options(parser: pytest.Parser) -> None:
         choices=[p.name.lower() for p in Profile],
         help="core (default), aws (adds AWS's wire details), strict (warnings fail)",
     )
-    group.addoption("--seed", type=int, default=None, help="seed for generated data (default: random, printed)")
+    group.addoption(
+        "--seed",
+        default=None,
+        help=f"seed for generated data: a number, or 'random' for a fresh one (printed); default {DEFAULT_SEED}, "
+        "so that two runs against the same server send the same requests",
+    )
     group.addoption(
         "--max-examples", type=int, default=40, help="generated examples per property-based check (default 40)"
     )
@@ -89,7 +111,7 @@ class Settings:
         return cls(
             base_url=base_url.rstrip("/"),
             profile=Profile.parse(option.profile),
-            seed=option.seed if option.seed is not None else random.SystemRandom().randrange(2**32),
+            seed=parse_seed(option.seed),
             max_examples=max(1, option.max_examples),
             timeout=option.timeout,
             app_id=option.app_id,

@@ -17,7 +17,7 @@ def test_create_app_creates_an_application(world: World, client: Client) -> None
     app = world.create_app("probe")
     exchange = client.send("GET", f"/v1/apps/{segment(app)}")
     if exchange.status != 200:
-        raise fail("PC001", f"GetApp of the application just created answered {exchange.status}", exchange)
+        fail("PC001", f"GetApp of the application just created answered {exchange.status}", exchange)
 
 
 @pytest.mark.check("PC002")
@@ -30,5 +30,5 @@ def test_update_endpoint_and_batch_store_endpoints(world: World, client: Client)
         stored = exchange.json_or_none()
         if exchange.status != 200 or not isinstance(stored, dict) or stored.get("Id") != endpoint_id:
             got = stored.get("Id") if isinstance(stored, dict) else None
-            raise fail("PC002", f"GetEndpoint of {endpoint_id!r}, just written, answered {exchange.status} "
+            fail("PC002", f"GetEndpoint of {endpoint_id!r}, just written, answered {exchange.status} "
                                 f"with Id {got!r}", exchange)  # fmt: skip

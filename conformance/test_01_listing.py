@@ -3,10 +3,13 @@ user ID — none missing, none twice, none of another user or another applicatio
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from . import expect
+from . import expect, written
 from .client import Client
+from .exchange import Exchange
 from .failures import fail
 from .world import World
 
@@ -50,7 +53,7 @@ def test_get_is_confined_to_its_application(world: World, client: Client) -> Non
     expect.same_endpoints("PC103", exchange, mine, "GET must list only the endpoints of the application in the path")
     for endpoint in exchange.json()["Item"]:
         if endpoint.get("ApplicationId") not in (None, world.app_a):
-            raise fail("PC103", f"an endpoint of application {endpoint.get('ApplicationId')} was listed",
+            fail("PC103", f"an endpoint of application {endpoint.get('ApplicationId')} was listed",
                               exchange)  # fmt: skip
 
 
@@ -61,3 +64,47 @@ def test_get_lists_all_fifteen_endpoints(world: World, client: Client) -> None:
     exchange = client.user("GET", world.app_a, user)
     expect.status("PC104", exchange, 200, what="GET of a user with 15 endpoints")
     expect.same_endpoints("PC104", exchange, endpoints, "GET of a user with 15 endpoints (AWS's maximum)")
+
+
+def _endpoints_by_id(check_id: str, exchange: Exchange) -> dict[str, Any]:
+    expect.status(check_id, exchange, 200, what="GET of a user in the other application")
+    return {endpoint.get("Id"): endpoint for endpoint in exchange.json()["Item"]}
+
+
+@pytest.mark.check("PC105")
+def test_writes_in_one_application_change_nothing_in_another(world: World, client: Client) -> None:
+    """The same user ID, endpoint IDs and addresses in both applications: every kind of write in
+    one, and a DELETE of the user there, leave GET in the other exactly as it was."""
+    if world.app_b is None:
+        pytest.skip("needs two applications of the run's own (not available with --app-id)")
+    user, email_id, sms_id = world.name("shared_keys"), world.name("ep"), world.name("ep")
+    email, phone = f"{email_id}@example.com", "+12065550199"
+    world.put_endpoint(world.app_b, email_id, {"ChannelType": "EMAIL", "Address": email,
+                                               "Attributes": {"side": ["b"]}, "User": {"UserId": user}})  # fmt: skip
+    world.put_batch(world.app_b, [{"Id": sms_id, "ChannelType": "SMS", "Address": phone, "User": {"UserId": user}}])
+    before = _endpoints_by_id("PC105", client.user("GET", world.app_b, user))
+    if set(before) != {email_id, sms_id}:
+        fail("PC105", f"GET lists {sorted(before)}; expected the two endpoints just written")
+
+    # In the other application: the same endpoint IDs, addresses and user, written and rewritten
+    # (AWS marks an older endpoint with the same address INACTIVE, but only in its own application).
+    world.put_endpoint(world.app_a, email_id, {"ChannelType": "EMAIL", "Address": email, "OptOut": "ALL",
+                                               "Attributes": {"side": ["a"]}, "User": {"UserId": user}})  # fmt: skip
+    world.put_endpoint(world.app_a, world.name("ep"), {"ChannelType": "EMAIL", "Address": email,
+                                                       "User": {"UserId": user}})  # fmt: skip
+    world.put_batch(world.app_a, [{"Id": sms_id, "ChannelType": "SMS", "Address": phone, "EndpointStatus": "INACTIVE",
+                                   "Metrics": {"visits": 3}, "User": {"UserId": user}}])  # fmt: skip
+    after_writes = client.user("GET", world.app_b, user)
+    _unchanged(before, _endpoints_by_id("PC105", after_writes), "writes in the other application", after_writes)
+    client.user("DELETE", world.app_a, user)
+    after_delete = client.user("GET", world.app_b, user)
+    _unchanged(before, _endpoints_by_id("PC105", after_delete), "a DELETE in the other application", after_delete)
+
+
+def _unchanged(before: dict[str, Any], after: dict[str, Any], what: str, exchange: Exchange) -> None:
+    if set(after) != set(before):
+        fail("PC105", f"after {what}, GET lists {sorted(after)} instead of {sorted(before)}", exchange)
+    changed = [d for endpoint_id, endpoint in before.items()
+               for d in written.differences(endpoint, after[endpoint_id], endpoint_id)]  # fmt: skip
+    if changed:
+        fail("PC105", f"after {what}, members changed: " + "; ".join(changed), exchange)

@@ -45,7 +45,7 @@ def test_delete_spares_every_other_user(world: World, client: Client) -> None:
     exchange = client.user("DELETE", world.app_a, user)
     gone = {other: ids for other, ids in others.items() if not world.endpoint_exists(world.app_a, ids[0], "PC403")}
     if gone:
-        raise fail("PC403", f"DELETE of {user!r} also removed the endpoints of {sorted(gone)}", exchange)
+        fail("PC403", f"DELETE of {user!r} also removed the endpoints of {sorted(gone)}", exchange)
 
 
 @pytest.mark.check("PC404")
@@ -58,7 +58,7 @@ def test_delete_spares_other_applications(world: World, client: Client) -> None:
     exchange = client.user("DELETE", world.app_a, user)
     gone = [endpoint for endpoint in theirs if not world.endpoint_exists(world.app_b, endpoint, "PC404")]
     if gone:
-        raise fail("PC404", f"DELETE in one application removed {gone} from another", exchange)
+        fail("PC404", f"DELETE in one application removed {gone} from another", exchange)
 
 
 @pytest.mark.check("PC405")

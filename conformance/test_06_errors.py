@@ -3,13 +3,11 @@ DELETE get 405 (with an Allow header: a warning when missing, a failure under st
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
 from . import expect
 from .client import Client, user_path
-from .failures import Verdict
+from .failures import Findings
 from .wire import check_message_body
 from .world import World
 
@@ -18,7 +16,7 @@ OTHER_METHODS = ("POST", "PUT", "PATCH", "TRACE")
 
 def _provoke_errors(world: World, client: Client) -> None:
     """Requests that must fail, each answered under the wire checks (PC601, PC602)."""
-    unknown = uuid.uuid4().hex
+    unknown = world.unknown_application("errors")
     client.user("GET", unknown, world.name("u"))
     client.user("DELETE", unknown, world.name("u"))
     client.user("GET", world.app_a, world.name("u"))
@@ -58,7 +56,7 @@ def test_other_methods_get_405(world: World, client: Client, method: str,
 
 @pytest.mark.check("PC604")
 @pytest.mark.parametrize("method", OTHER_METHODS)
-def test_405_names_the_allowed_methods(world: World, client: Client, verdict: Verdict, method: str,
+def test_405_names_the_allowed_methods(world: World, client: Client, findings: Findings, method: str,
                                        user_with_endpoint: tuple[str, list[str]]) -> None:  # fmt: skip
     user, _ = user_with_endpoint
     exchange = client.send(method, user_path(world.app_a, user))
@@ -66,8 +64,8 @@ def test_405_names_the_allowed_methods(world: World, client: Client, verdict: Ve
         pytest.skip(f"{method} answered {exchange.status}; PC603 judges that")
     allow = exchange.header("Allow")
     if allow is None:
-        verdict.warn("PC604", f"the 405 to {method} has no Allow header", exchange)
+        findings.warn("PC604", f"the 405 to {method} has no Allow header", exchange)
         return
     allowed = {m.strip().upper() for m in allow.split(",")}
     if not {"GET", "DELETE"} <= allowed or method in allowed:
-        verdict.warn("PC604", f"Allow is {allow!r}: it should name GET and DELETE and not {method}", exchange)
+        findings.warn("PC604", f"Allow is {allow!r}: it should name GET and DELETE and not {method}", exchange)

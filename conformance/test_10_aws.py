@@ -5,7 +5,6 @@ use, an unsigned request must be refused."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import boto3
@@ -13,9 +12,11 @@ import botocore.exceptions
 import pytest
 from botocore.config import Config
 
+from . import expect
 from .client import Client, user_path
-from .failures import fail
+from .failures import fail, observe
 from .settings import Settings
+from .test_02_fields import full_endpoint
 from .wire import check_message_body
 from .world import World
 
@@ -25,12 +26,12 @@ def test_every_response_carries_a_request_id(world: World, client: Client) -> No
     user = world.name("rid")
     world.seed_user(world.app_a, user, 1)
     client.user("GET", world.app_a, user)
-    client.user("GET", uuid.uuid4().hex, user)
+    client.user("GET", world.unknown_application("rid"), user)
 
 
 @pytest.mark.check("PCA02")
 def test_errors_name_their_exception(world: World, client: Client) -> None:
-    client.user("GET", uuid.uuid4().hex, world.name("u"))
+    client.user("GET", world.unknown_application("error-type"), world.name("u"))
     client.user("PATCH", world.app_a, world.name("u"))
 
 
@@ -58,27 +59,38 @@ def test_boto3_reads_responses_and_raises_typed_exceptions(world: World, setting
         listed = pinpoint.get_user_endpoints(ApplicationId=world.app_a, UserId=user)["EndpointsResponse"]["Item"]
         deleted = pinpoint.delete_user_endpoints(ApplicationId=world.app_a, UserId=user)["EndpointsResponse"]["Item"]
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError, KeyError) as error:
-        raise fail("PCA03", f"boto3 could not read the response: {type(error).__name__}: {error}") from None
+        fail("PCA03", f"boto3 could not read the response: {type(error).__name__}: {error}")
     for what, items in (("get_user_endpoints", listed), ("delete_user_endpoints", deleted)):
         got = sorted(item.get("Id", "") for item in items)
         if got != sorted(endpoints):
-            raise fail("PCA03", f"boto3's {what} returned endpoints {got}, expected {sorted(endpoints)}")
+            fail("PCA03", f"boto3's {what} returned endpoints {got}, expected {sorted(endpoints)}")
     try:
-        pinpoint.get_user_endpoints(ApplicationId=uuid.uuid4().hex, UserId=user)
+        pinpoint.get_user_endpoints(ApplicationId=world.unknown_application("boto3"), UserId=user)
     except pinpoint.exceptions.NotFoundException:
         pass
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as error:
-        raise fail("PCA03", f"boto3 raised {type(error).__name__} ({error}) for an unknown application, "
-                            "not NotFoundException") from None  # fmt: skip
+        fail("PCA03", f"boto3 raised {type(error).__name__} ({error}) for an unknown application, "
+                            "not NotFoundException")  # fmt: skip
     else:
-        raise fail("PCA03", "boto3 raised nothing for an unknown application; NotFoundException expected")
+        fail("PCA03", "boto3 raised nothing for an unknown application; NotFoundException expected")
 
 
 @pytest.mark.check("PCA04")
 def test_unsigned_requests_are_forbidden(world: World, client: Client, settings: Settings) -> None:
     if not settings.sigv4:
-        pytest.skip("needs --sigv4 (the target must check signatures)")
+        return  # not exercised: the run does not sign, so an unsigned request proves nothing
+    observe(client.findings, "PCA04")
     exchange = client.send("GET", user_path(world.app_a, world.name("u")), sign=False)
     if exchange.status != 403:
-        raise fail("PCA04", f"an unsigned request answered {exchange.status}, expected 403", exchange)
+        fail("PCA04", f"an unsigned request answered {exchange.status}, expected 403", exchange)
     check_message_body(exchange, "PCA04")
+
+
+@pytest.mark.check("PCA05")
+def test_endpoints_carry_the_members_aws_always_returns(world: World, client: Client) -> None:
+    user = world.name("members")
+    world.put_endpoint(world.app_a, world.name("ep"), full_endpoint(user))
+    world.seed_user(world.app_a, user, 2)
+    # The wire checks hold every endpoint the run wrote to PCA05 under this profile.
+    exchange = client.user("GET", world.app_a, user)
+    expect.status("PCA05", exchange, 200, what="GET of a user with endpoints the run wrote")

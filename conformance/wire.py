@@ -5,18 +5,18 @@ suite's own tests and by the Schemathesis-driven ones."""
 
 from __future__ import annotations
 
-import json
-from datetime import datetime
 from functools import cache
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import jsonschema
 
 from pinpoint_conformance.spec import load_user_spec
 
 from .catalog import Profile
-from .exchange import Exchange
-from .failures import Verdict, fail
+from .exchange import Exchange, parse_json_bytes
+from .failures import Findings, fail, observe
+from .written import Ledger, is_iso_datetime, iso_instant
 
 
 def _documented_errors() -> dict[int, str]:
@@ -31,7 +31,18 @@ def _documented_errors() -> dict[int, str]:
 DOCUMENTED_ERRORS = _documented_errors()
 SCHEMAS: dict[str, Any] = load_user_spec()["components"]["schemas"]
 CHANNEL_TYPES = tuple(SCHEMAS["ChannelType"]["enum"])
-FORMATS = jsonschema.FormatChecker()
+# A 403 may come from AWS's front door before the request reaches the service: these are the
+# exception names it uses (botocore maps each), besides the model's ForbiddenException.
+FRONT_DOOR_403 = frozenset({
+    "ForbiddenException", "MissingAuthenticationTokenException", "IncompleteSignatureException",
+    "InvalidSignatureException", "UnrecognizedClientException", "AccessDeniedException",
+})  # fmt: skip
+# The members AWS returns for every endpoint it stored (PCA05, profile aws).
+AWS_ALWAYS = ("ApplicationId", "Id", "CohortId", "CreationDate", "EffectiveDate", "EndpointStatus", "OptOut",
+              "RequestId")  # fmt: skip
+# Schema validation leaves dates to PC303, which accepts every ISO 8601 form (D20), not only RFC 3339.
+FORMATS = jsonschema.FormatChecker(formats=())
+FORMATS.checks("date-time")(is_iso_datetime)
 
 
 @cache
@@ -39,7 +50,7 @@ def _validator(schema_name: str) -> jsonschema.Draft4Validator:
     # OpenAPI 3.0 schemas are (nearly) JSON Schema draft 4; refs resolve against the document.
     spec = load_user_spec()
     root = {"components": spec["components"], "$ref": f"#/components/schemas/{schema_name}"}
-    return jsonschema.Draft4Validator(root, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
+    return jsonschema.Draft4Validator(root, format_checker=FORMATS)
 
 
 def media_type(exchange: Exchange) -> str | None:
@@ -49,79 +60,99 @@ def media_type(exchange: Exchange) -> str | None:
 
 def parse_json(exchange: Exchange) -> Any:
     if media_type(exchange) != "application/json":
-        raise fail("PC701", f"Content-Type is {exchange.header('Content-Type')!r}, not application/json", exchange)
+        fail("PC701", f"Content-Type is {exchange.header('Content-Type')!r}, not application/json", exchange)
     try:
-        return json.loads(exchange.response_body)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise fail("PC702", f"the body does not parse as JSON ({error})", exchange) from None
+        return parse_json_bytes(exchange.response_body)
+    except ValueError as error:
+        fail("PC702", f"the body does not parse as JSON ({error})", exchange)
 
 
 def check_message_body(exchange: Exchange, check_id: str = "PC602") -> dict[str, Any]:
     """An error body must be a MessageBody; any way it is not (label, JSON, shape) fails `check_id`."""
     what = f"a {exchange.status} must carry a MessageBody (JSON with a string Message)"
     if media_type(exchange) != "application/json":
-        raise fail(check_id, f"{what}; Content-Type is {exchange.header('Content-Type')!r}", exchange)
+        fail(check_id, f"{what}; Content-Type is {exchange.header('Content-Type')!r}", exchange)
     try:
-        body = json.loads(exchange.response_body)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise fail(check_id, f"{what}; the body does not parse as JSON ({error})", exchange) from None
-    if not isinstance(body, dict) or not isinstance(body.get("Message"), str):
-        raise fail(check_id, f"{what}; got {type(body).__name__} without a string Message", exchange)
+        body = parse_json_bytes(exchange.response_body)
+    except ValueError as error:
+        fail(check_id, f"{what}; the body does not parse as JSON ({error})", exchange)
+    # AWS's front door answers a 403 with {"message": ...}; botocore reads either casing.
+    names = ("Message", "message") if exchange.status == 403 else ("Message",)
+    if not isinstance(body, dict) or not any(isinstance(body.get(name), str) for name in names):
+        fail(check_id, f"{what}; got {type(body).__name__} without a string Message", exchange)
     if "RequestID" in body and not isinstance(body["RequestID"], str):
-        raise fail(check_id, f"{what}; its RequestID is not a string", exchange)
+        fail(check_id, f"{what}; its RequestID is not a string", exchange)
     return body
 
 
-def _check_error(exchange: Exchange, profile: Profile) -> None:
+def _check_error(exchange: Exchange, profile: Profile, findings: Findings | None) -> None:
     assert exchange.status is not None
+    observe(findings, "PC601", "PC602")
     if exchange.status >= 500:
-        raise fail("PC707", f"the server answered {exchange.status}", exchange)
+        fail("PC707", f"the server answered {exchange.status}", exchange)
     if exchange.status not in DOCUMENTED_ERRORS:
-        raise fail("PC601", f"{exchange.status} is not a documented status "
+        fail("PC601", f"{exchange.status} is not a documented status "
                             f"(documented: {sorted(DOCUMENTED_ERRORS)})", exchange)  # fmt: skip
     check_message_body(exchange)
     if profile >= Profile.AWS:
         wanted = DOCUMENTED_ERRORS[exchange.status]
         got = (exchange.header("x-amzn-ErrorType") or "").split(":", 1)[0]
-        if got != wanted:
-            raise fail("PCA02", f"x-amzn-ErrorType is {got or 'missing'!r}, expected {wanted!r}", exchange)
+        if got != wanted and not (exchange.status == 403 and got in FRONT_DOOR_403):
+            fail("PCA02", f"x-amzn-ErrorType is {got or 'missing'!r}, expected {wanted!r}", exchange)
 
 
-def _timestamp(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-def check_endpoint(endpoint: Any, exchange: Exchange, verdict: Verdict | None, profile: Profile) -> None:
+def check_endpoint(endpoint: Any, exchange: Exchange, findings: Findings | None, profile: Profile,
+                   written: Written | None = None) -> None:  # fmt: skip
     """The type checks with their own IDs, most specific first (the schema check comes after)."""
     if not isinstance(endpoint, dict):
-        raise fail("PC301", f"an Item entry is {type(endpoint).__name__}, not an object", exchange)
-    cohort = endpoint.get("CohortId")
-    if "CohortId" in endpoint and not (
-        isinstance(cohort, str) and cohort.isascii() and cohort.isdigit() and str(int(cohort)) == cohort
-        and 0 <= int(cohort) <= 99
-    ):  # fmt: skip
-        raise fail("PC302", f'CohortId is {cohort!r}: expected a string from "0" to "99"', exchange)
-    dates = {}
+        fail("PC301", f"an Item entry is {type(endpoint).__name__}, not an object", exchange)
+    if "CohortId" in endpoint:
+        observe(findings, "PC302")
+        cohort = endpoint["CohortId"]
+        if not (isinstance(cohort, str) and cohort.isascii() and cohort.isdigit() and str(int(cohort)) == cohort
+                and 0 <= int(cohort) <= 99):  # fmt: skip
+            fail("PC302", f'CohortId is {cohort!r}: expected a string from "0" to "99"', exchange)
+    _check_dates(endpoint, exchange, findings, written)
+    if "ChannelType" in endpoint:
+        observe(findings, "PC304")
+        if endpoint["ChannelType"] not in CHANNEL_TYPES:
+            fail("PC304", f"ChannelType {endpoint['ChannelType']!r} is not one of {', '.join(CHANNEL_TYPES)}",
+                 exchange)  # fmt: skip
+    if profile >= Profile.AWS and written is not None:
+        _check_aws_members(endpoint, exchange, written)
+    if findings is not None and profile >= Profile.STRICT:
+        for path in unknown_fields(endpoint, "EndpointResponse"):
+            findings.warn("PC305", f"undocumented field {path}", exchange)
+
+
+def _check_dates(endpoint: dict[str, Any], exchange: Exchange, findings: Findings | None,
+                 written: Written | None) -> None:  # fmt: skip
+    """PC303: both dates ISO 8601 (D20); a server-set EffectiveDate not before CreationDate. An
+    EffectiveDate the run wrote itself may come back as written, whatever its order."""
+    instants = {}
     for name in ("CreationDate", "EffectiveDate"):
         if name in endpoint:
-            dates[name] = _timestamp(endpoint[name])
-            if dates[name] is None or not FORMATS.conforms(endpoint[name], "date-time"):
-                raise fail("PC303", f"{name} is {endpoint[name]!r}: not an ISO 8601 date-time", exchange)
-    created, effective = dates.get("CreationDate"), dates.get("EffectiveDate")
-    if created and effective and effective < created:
-        raise fail("PC303", f"EffectiveDate {endpoint['EffectiveDate']} is before "
-                            f"CreationDate {endpoint['CreationDate']}", exchange)  # fmt: skip
-    if "ChannelType" in endpoint and endpoint["ChannelType"] not in CHANNEL_TYPES:
-        raise fail("PC304", f"ChannelType {endpoint['ChannelType']!r} is not one of {', '.join(CHANNEL_TYPES)}",
-                   exchange)  # fmt: skip
-    if verdict is not None and profile >= Profile.STRICT:
-        for path in unknown_fields(endpoint, "EndpointResponse"):
-            verdict.warn("PC305", f"undocumented field {path}", exchange)
+            observe(findings, "PC303")
+            instants[name] = iso_instant(endpoint[name])
+            if instants[name] is None:
+                fail("PC303", f"{name} is {endpoint[name]!r}: not an ISO 8601 date-time", exchange)
+    created, effective = instants.get("CreationDate"), instants.get("EffectiveDate")
+    if created is None or effective is None or effective >= created:
+        return
+    if written is not None and written.effective_date_was_written(endpoint.get("Id"), endpoint["EffectiveDate"]):
+        return
+    fail("PC303", f"EffectiveDate {endpoint['EffectiveDate']} is before CreationDate {endpoint['CreationDate']}",
+         exchange)  # fmt: skip
+
+
+def _check_aws_members(endpoint: dict[str, Any], exchange: Exchange, written: Written) -> None:
+    """PCA05: an endpoint the run stored carries what AWS always returns, and what the run wrote."""
+    members = written.members(endpoint.get("Id"))
+    if members is None:
+        return  # not one of the run's endpoints: PC101-PC103 judge why it is listed at all
+    missing = [name for name in (*AWS_ALWAYS, *members) if name not in endpoint]
+    if missing:
+        fail("PCA05", f"endpoint {endpoint.get('Id')!r} lacks {', '.join(missing)}", exchange)
 
 
 def unknown_fields(value: Any, schema_name: str, path: str = "") -> list[str]:
@@ -142,29 +173,64 @@ def unknown_fields(value: Any, schema_name: str, path: str = "") -> list[str]:
     return found
 
 
-def check_endpoints_response(exchange: Exchange, verdict: Verdict | None, profile: Profile) -> list[dict]:
+def check_endpoints_response(exchange: Exchange, findings: Findings | None, profile: Profile,
+                             written: Written | None = None) -> list[dict]:  # fmt: skip
     body = parse_json(exchange)
     if not isinstance(body, dict) or not isinstance(body.get("Item"), list):
-        raise fail("PC301", 'the body is not an EndpointsResponse: expected {"Item": [...]}', exchange)
+        fail("PC301", 'the body is not an EndpointsResponse: expected {"Item": [...]}', exchange)
     for endpoint in body["Item"]:
-        check_endpoint(endpoint, exchange, verdict, profile)
+        check_endpoint(endpoint, exchange, findings, profile, written)
     errors = sorted(_validator("EndpointsResponse").iter_errors(body), key=lambda e: list(e.absolute_path))
     if errors:
         first = errors[0]
         where = "/".join(str(p) for p in first.absolute_path) or "(root)"
-        raise fail("PC301", f"schema violation at {where}: {first.message}", exchange)
+        fail("PC301", f"schema violation at {where}: {first.message}", exchange)
     return body["Item"]
 
 
-def check_response(exchange: Exchange, profile: Profile, verdict: Verdict | None = None) -> None:
-    """Everything any response of the User resource must satisfy. Raises ConformanceFailure."""
+def check_response(exchange: Exchange, profile: Profile, findings: Findings | None = None,
+                   ledger: Ledger | None = None) -> None:  # fmt: skip
+    """Everything any response of the User resource must satisfy. Raises ConformanceFailure.
+    `ledger`: what the run wrote, so that values it wrote are judged against what was written."""
     if exchange.status is None:
         return  # transport failures are raised by the client itself
     if profile >= Profile.AWS and not exchange.header("x-amzn-RequestId"):
-        raise fail("PCA01", "the response has no x-amzn-RequestId header", exchange)
+        fail("PCA01", "the response has no x-amzn-RequestId header", exchange)
     if exchange.status >= 400:
-        _check_error(exchange, profile)
+        _check_error(exchange, profile, findings)
     elif exchange.status in (200, 202):
-        check_endpoints_response(exchange, verdict, profile)
+        application_id = application_of(exchange.url)
+        written = Written(ledger, application_id) if ledger is not None and application_id is not None else None
+        check_endpoints_response(exchange, findings, profile, written)
     else:
-        raise fail("PC601", f"{exchange.status} is not a documented status of the User resource", exchange)
+        fail("PC601", f"{exchange.status} is not a documented status of the User resource", exchange)
+
+
+def application_of(url: str) -> str | None:
+    """The application ID in a User resource URL (percent-decoded), or None if it is not one."""
+    path = urlsplit(url).path.split("/")
+    if len(path) != 6 or path[1:3] != ["v1", "apps"] or path[4] != "users":
+        return None
+    return unquote(path[3], errors="strict") if _decodes(path[3]) else None
+
+
+def _decodes(segment: str) -> bool:
+    try:
+        unquote(segment, errors="strict")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+class Written:
+    """The ledger seen from one application: what the run wrote there."""
+
+    def __init__(self, ledger: Ledger, application_id: str) -> None:
+        self.ledger = ledger
+        self.application_id = application_id
+
+    def members(self, endpoint_id: Any) -> dict[str, Any] | None:
+        return self.ledger.written(self.application_id, endpoint_id)
+
+    def effective_date_was_written(self, endpoint_id: Any, read: Any) -> bool:
+        return self.ledger.wrote_effective_date(self.application_id, endpoint_id, read)

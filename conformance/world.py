@@ -1,12 +1,15 @@
 """The suite's own data: the applications it creates, the endpoints it seeds, and how it cleans up.
 
-Every ID the suite creates starts with a run-unique prefix (one per xdist worker), so a run never
-touches data it did not create: it deletes only its own applications and, with --app-id, only its
-own prefixed user IDs.
+Every ID the suite creates starts with a prefix of the run's own (one per xdist worker), so a run
+never touches data it did not create: it deletes only its own applications and, with --app-id, only
+its own prefixed user IDs. The prefix follows from the seed when the run creates its applications
+(fresh ones each run, so nothing can collide, and two runs send the same requests); with --app-id
+the data shares an application with earlier runs, and the prefix is drawn afresh.
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import uuid
@@ -15,7 +18,7 @@ from typing import Any
 
 from .client import Client, segment
 from .exchange import Exchange
-from .failures import fail
+from .failures import ConformanceFailure, fail
 
 
 @dataclass
@@ -30,25 +33,47 @@ class World:
 
     @classmethod
     def start(cls, client: Client, worker: str) -> World:
-        world = cls(client, prefix=f"pc-{uuid.uuid4().hex[:8]}-{worker}-")
-        if client.settings.app_id:
-            world.app_a = client.settings.app_id
-        else:
-            world.app_a = world.create_app("a")
-            world.app_b = world.create_app("b")
+        """Create the run's applications. Any way this goes wrong is one failure of PC001 (or, when
+        the run's own credentials are refused, a blocked run), which blocks every other check."""
+        settings = client.settings
+        run = uuid.uuid4().hex if settings.app_id else hashlib.sha256(f"seed {settings.seed}".encode()).hexdigest()
+        world = cls(client, prefix=f"pc-{run[:8]}-{worker}-")
+        try:
+            if settings.app_id:
+                world.app_a = settings.app_id
+            else:
+                world.app_a = world.create_app("a")
+                world.app_b = world.create_app("b")
+        except ConformanceFailure:
+            raise
+        except Exception as error:  # a server that answers what no parser expects: still one failure
+            fail("PC001", f"creating the run's applications failed ({type(error).__name__}: {error}); "
+                          "the suite cannot create its test data")  # fmt: skip
         return world
+
+    @property
+    def owns_applications(self) -> bool:
+        """Whether the applications are the run's own (not --app-id): anything may be deleted there."""
+        return self.app_b is not None
 
     def name(self, label: str) -> str:
         """A new run-unique ID, readable in reports: prefix + label + counter."""
         return f"{self.prefix}{label}-{next(self._counter)}"
 
+    def unknown_application(self, label: str) -> str:
+        """An application ID of the form of a real one (32 hex digits) that no server assigned."""
+        return hashlib.sha256(f"{self.prefix}unknown-{label}".encode()).hexdigest()[:32]
+
     def create_app(self, label: str) -> str:
         exchange = self.client.send("POST", "/v1/apps", body=json.dumps({"Name": f"{self.prefix}{label}"}).encode(),
                                     headers={"Content-Type": "application/json"})  # fmt: skip
+        if exchange.status == 403:
+            refused = "the server refused the run's credentials (403): the run could not authenticate"
+            raise ConformanceFailure("PC001", refused, exchange, blocks_run=True)
         body = exchange.json_or_none()
         if exchange.status != 201 or not isinstance(body, dict) or not isinstance(body.get("Id"), str):
-            raise fail("PC001", "CreateApp did not answer 201 with an ApplicationResponse holding an Id; "
-                                "the suite cannot create its test data", exchange)  # fmt: skip
+            fail("PC001", "CreateApp did not answer 201 with an ApplicationResponse holding an Id; "
+                          "the suite cannot create its test data", exchange)  # fmt: skip
         self.created_apps.append(body["Id"])
         return body["Id"]
 
@@ -56,23 +81,25 @@ class World:
         user = request.get("User", {}).get("UserId")
         if user is not None:
             self.seeded_users.add(user)
+        self.client.ledger.record(app, endpoint_id, request)
         exchange = self.client.send(
             "PUT", f"/v1/apps/{segment(app)}/endpoints/{segment(endpoint_id)}",
             body=json.dumps(request).encode(), headers={"Content-Type": "application/json"},
         )  # fmt: skip
         if exchange.status != 202:
-            raise fail("PC002", f"UpdateEndpoint answered {exchange.status}, not 202; the suite cannot seed", exchange)
+            fail("PC002", f"UpdateEndpoint answered {exchange.status}, not 202; the suite cannot seed", exchange)
         return exchange
 
     def put_batch(self, app: str, items: list[dict[str, Any]]) -> Exchange:
         for item in items:
             if item.get("User", {}).get("UserId") is not None:
                 self.seeded_users.add(item["User"]["UserId"])
+            self.client.ledger.record(app, item["Id"], item)
         exchange = self.client.send("PUT", f"/v1/apps/{segment(app)}/endpoints",
                                     body=json.dumps({"Item": items}).encode(),
                                     headers={"Content-Type": "application/json"})  # fmt: skip
         if exchange.status != 202:
-            raise fail("PC002", f"UpdateEndpointsBatch answered {exchange.status}, not 202; "
+            fail("PC002", f"UpdateEndpointsBatch answered {exchange.status}, not 202; "
                                 "the suite cannot seed", exchange)  # fmt: skip
         return exchange
 
@@ -98,7 +125,7 @@ class World:
             return True
         if exchange.status == 404:
             return False
-        raise fail(check_id, f"GetEndpoint answered {exchange.status}, neither 200 nor 404", exchange)
+        fail(check_id, f"GetEndpoint answered {exchange.status}, neither 200 nor 404", exchange)
 
     def cleanup(self) -> list[str]:
         """Remove what the run created; return what could not be removed (for the report)."""

@@ -1,27 +1,49 @@
-"""Collects test outcomes on the controller (xdist sends workers' reports there) and writes every
-report at the end of the session."""
+"""Collects test outcomes on the controller (xdist sends workers' reports there), writes every
+report at the end of the session, and sets the run's exit code from its verdict."""
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import pytest
 
 from ..settings import Settings
 from . import html_report, json_report, junit_report, markdown_report
-from .results import TestRecord, conforms, fold, verdict_line
+from .results import RunVerdict, TestRecord, fold, verdict
+
+# pytest's own exit codes that say more than a verdict could: interrupted, internal error, usage error.
+PYTEST_OWN_EXIT_CODES = (2, 3, 4)
+
+
+def check_of_nodeid(nodeid: str) -> str | None:
+    """The check a test proves, read from its function's marker: for results that never arrived
+    (a crashed xdist worker sends no properties, only the test's ID)."""
+    path, _, name = nodeid.partition("::")
+    module_name = path.removesuffix(".py").replace("/", ".")
+    try:
+        function = getattr(importlib.import_module(module_name), name.split("[", 1)[0])
+    except (ImportError, AttributeError, ValueError):
+        return None
+    marks = [mark for mark in getattr(function, "pytestmark", []) if mark.name == "check"]
+    return marks[0].args[0] if marks else None
 
 
 class Collector:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.records: dict[str, TestRecord] = {}
-        self.line = ""
+        self.verdict: RunVerdict | None = None
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         data = next((value for name, value in report.user_properties
                      if name == "conformance" and value.get("when") == report.when), None)  # fmt: skip
         if data is None:
+            if report.failed:  # no properties and a failure: the worker died and xdist reported it
+                record = TestRecord(report.nodeid, check_of_nodeid(report.nodeid))
+                record = self.records.setdefault(report.nodeid, record)
+                record.outcome = "error"
+                record.skip_reason = str(report.longrepr)[-500:]
             return
         record = self.records.setdefault(report.nodeid, TestRecord(report.nodeid, data.get("check"), data.get("seed")))
         record.duration += report.duration
@@ -35,24 +57,27 @@ class Collector:
                 record.failure = data.get("failure") or {"check": record.check, "message": str(report.longrepr),
                                                          "exchanges": []}  # fmt: skip
         record.warnings.extend(data.get("warnings", []))
+        record.observed.extend(data.get("observed", []))
 
+    @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         records = list(self.records.values())
-        results = fold(records)
-        verdict = conforms(results, exitstatus == 0)
-        self.line = verdict_line(results, verdict)
+        results = fold(records, self.settings.profile)
+        self.verdict = verdict(results)
+        if session.exitstatus not in PYTEST_OWN_EXIT_CODES:
+            session.exitstatus = self.verdict.exit_code
         out = self.settings.report_dir
         out.mkdir(parents=True, exist_ok=True)
-        json_report.write(out / "conformance.json", self.settings, results, records, self.line, verdict)
+        json_report.write(out / "conformance.json", self.settings, results, records, self.verdict)
         junit_report.write(out / "junit.xml", results)
-        markdown_report.write(out / "conformance.md", self.settings, results, self.line)
-        html_report.write(out / "conformance.html", self.settings, results, self.line, verdict)
+        markdown_report.write(out / "conformance.md", self.settings, results, self.verdict.line)
+        html_report.write(out / "conformance.html", self.settings, results, self.verdict.line, self.verdict.conforms)
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_sep("-", f"reports written to {self.settings.report_dir}/")
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
         # After pytest's own summary, so that the verdict is the run's last line.
-        if self.line:
-            sys.stdout.write(self.line + "\n")
+        if self.verdict is not None:
+            sys.stdout.write(self.verdict.line + "\n")
             sys.stdout.flush()

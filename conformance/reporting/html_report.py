@@ -16,7 +16,7 @@ h1{font-size:1.5em} .verdict{font-size:1.15em;font-weight:600;padding:.6em 1em;b
 .ok{background:#e3f6e8;color:#14532d} .ko{background:#fde8e8;color:#7f1d1d}
 table{border-collapse:collapse;width:100%} th,td{border-bottom:1px solid #e5e7eb;padding:.35em .5em;
 text-align:left;vertical-align:top} th{background:#f3f4f6}
-.pass{color:#15803d}.fail{color:#b91c1c;font-weight:600}.warn{color:#a16207}.skip{color:#6b7280}
+.pass{color:#15803d}.fail{color:#b91c1c;font-weight:600}.warn{color:#a16207}.not-run,.not-in-profile,.not-exercised{color:#6b7280}.blocked,.error{color:#7c2d12}
 .blocked{color:#9a3412} pre{background:#f8fafc;border:1px solid #e5e7eb;padding:.6em;overflow-x:auto;
 white-space:pre-wrap;word-break:break-all} details{margin:.4em 0 1em} code{background:#f3f4f6;padding:0 .2em}
 """
@@ -36,10 +36,14 @@ def _exchange(exchange: dict) -> str:
             f"<p>Reproduce</p><pre>{escape(exchange['curl'])}</pre>")  # fmt: skip
 
 
+def css(status: str) -> str:
+    return status.replace(" ", "-")
+
+
 def render(settings: Settings, results: list[CheckResult], line: str, ok: bool) -> str:
     tally = counts(results)
     rows = [f"<tr><td><a href='#{r.check.id}'>{r.check.id}</a></td><td>{escape(r.check.title)}</td>"
-            f"<td>{r.check.clause}</td><td class='{r.status}'>{r.status}</td><td>{escape(r.detail)}</td></tr>"
+            f"<td>{r.check.clause}</td><td class='{css(r.status)}'>{r.status}</td><td>{escape(r.detail)}</td></tr>"
             for r in results]  # fmt: skip
     sections = []
     for r in results:
@@ -52,7 +56,7 @@ def render(settings: Settings, results: list[CheckResult], line: str, ok: bool) 
                          f"</code></summary>{body}</details>")  # fmt: skip
         sections.append(
             f"<h3 id='{r.check.id}'>{r.check.id} {escape(r.check.title)} "
-            f"<span class='{r.status}'>({r.status})</span></h3>"
+            f"<span class='{css(r.status)}'>({r.status})</span></h3>"
             f"<p>Clause {r.check.clause} ({escape(catalog.CLAUSES[r.check.clause])}). "
             f"{escape(r.check.requirement)}<br>Cites: {escape(r.check.cites)}</p>" + "".join(items)
         )

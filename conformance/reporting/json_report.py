@@ -7,14 +7,16 @@ from dataclasses import asdict
 from pathlib import Path
 
 from ..settings import Settings
-from .results import CheckResult, TestRecord, counts
+from .results import CheckResult, RunVerdict, TestRecord, counts
 
 
-def document(settings: Settings, results: list[CheckResult], records: list[TestRecord], line: str,
-             verdict: bool) -> dict:  # fmt: skip
+def document(settings: Settings, results: list[CheckResult], records: list[TestRecord],
+             verdict: RunVerdict) -> dict:  # fmt: skip
     return {
-        "verdict": line,
-        "conforms": verdict,
+        "verdict": verdict.line,
+        "outcome": verdict.outcome,
+        "conforms": verdict.conforms,
+        "exit_code": verdict.exit_code,
         "target": settings.base_url,
         "profile": settings.profile.name.lower(),
         "seed": settings.seed,
@@ -40,7 +42,7 @@ def document(settings: Settings, results: list[CheckResult], records: list[TestR
     }
 
 
-def write(path: Path, settings: Settings, results: list[CheckResult], records: list[TestRecord], line: str,
-          verdict: bool) -> None:  # fmt: skip
-    text = json.dumps(document(settings, results, records, line, verdict), indent=2, ensure_ascii=False)
+def write(path: Path, settings: Settings, results: list[CheckResult], records: list[TestRecord],
+          verdict: RunVerdict) -> None:  # fmt: skip
+    text = json.dumps(document(settings, results, records, verdict), indent=2, ensure_ascii=False)
     path.write_text(text + "\n", encoding="utf-8")

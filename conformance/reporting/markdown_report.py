@@ -9,7 +9,16 @@ from .. import catalog
 from ..settings import Settings
 from .results import CheckResult
 
-ICONS = {"pass": "✅ pass", "fail": "❌ fail", "warn": "⚠️ warn", "skip": "➖ skip", "blocked": "⛔ blocked"}
+ICONS = {
+    "pass": "✅ pass",
+    "fail": "❌ fail",
+    "warn": "⚠️ warn",
+    "blocked": "⛔ blocked",
+    "error": "💥 error",
+    "not exercised": "◻️ not exercised",
+    "not run": "➖ not run",
+    "not in profile": "➖ not in profile",
+}
 
 
 def _exchange(exchange: dict) -> list[str]:

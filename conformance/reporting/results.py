@@ -1,4 +1,18 @@
-"""A run's results: one record per test, folded into one status per check (the conformance matrix)."""
+"""A run's results: one record per test, folded into one status per check (the conformance matrix),
+and the run's verdict.
+
+Statuses of a check:
+- pass: its tests ran and passed, and (for a conditional check) its condition arose;
+- not exercised: its tests passed but its condition never arose (no 429, no CohortId…);
+- warn: passed with warnings; fail: a failure names it;
+- blocked: its tests were stopped by another check's failure, or the run could not authenticate;
+- error: a result never arrived (an xdist worker died);
+- not run: in the profile, but no test of it ran (-k, --deselect, --lf, --app-id);
+- not in profile: runs under a higher --profile.
+
+The verdict: DOES NOT CONFORM if any check failed; else INCOMPLETE if any check of the profile
+did not run to a result (blocked, error, not run); else CONFORMS.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +20,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import catalog
+from ..catalog import Profile
 
-PASS, FAIL, WARN, SKIP, BLOCKED = "pass", "fail", "warn", "skip", "blocked"
+PASS, FAIL, WARN, BLOCKED, ERROR = "pass", "fail", "warn", "blocked", "error"
+NOT_EXERCISED, NOT_RUN, NOT_IN_PROFILE = "not exercised", "not run", "not in profile"
+STATUSES = (PASS, NOT_EXERCISED, WARN, FAIL, BLOCKED, ERROR, NOT_RUN, NOT_IN_PROFILE)
+RAN = (PASS, NOT_EXERCISED, WARN, FAIL)  # statuses of a check that ran to a result
+
+CONFORMS, DOES_NOT_CONFORM, INCOMPLETE = "CONFORMS", "DOES NOT CONFORM", "INCOMPLETE"
+# Exit codes of a run (pytest's own 2, 3 and 4 — interrupted, internal error, usage error — stay).
+EXIT_CODES = {CONFORMS: 0, DOES_NOT_CONFORM: 1, INCOMPLETE: 6}
 
 
 @dataclass
@@ -15,11 +37,12 @@ class TestRecord:
     nodeid: str
     check: str | None
     seed: int | None = None  # the seed of the process that ran the test
-    outcome: str = "passed"  # passed | failed | skipped
+    outcome: str = "passed"  # passed | failed | skipped | error (no result arrived)
     duration: float = 0.0
     skip_reason: str = ""
     failure: dict[str, Any] | None = None
     warnings: list[dict[str, Any]] = field(default_factory=list)
+    observed: list[str] = field(default_factory=list)  # conditional checks whose condition arose
 
 
 @dataclass
@@ -36,63 +59,118 @@ class CheckResult:
     def detail(self) -> str:
         """The one-line reason shown in the matrix."""
         if self.failures:
-            return self.failures[0]["message"]
+            extra = self.failures[0].get("count", 1) - 1
+            return self.failures[0]["message"] + (f" (and {extra} more tests)" if extra > 0 else "")
         if self.blocked_by:
             return "blocked by " + ", ".join(sorted(set(self.blocked_by)))
         if self.warnings:
             return self.warnings[0]["message"]
-        return self.skip_reason if self.status == SKIP else ""
+        return self.skip_reason
 
 
-def fold(records: list[TestRecord]) -> list[CheckResult]:
-    """Per check: fail if any failure names it; blocked if its tests failed on another check;
-    warn if only warnings; pass if a test of it passed; skip otherwise."""
-    results = {check_id: CheckResult(check, SKIP) for check_id, check in catalog.CHECKS.items()}
+def _add_failure(result: CheckResult, failure: dict[str, Any], test: str) -> None:
+    """One entry per distinct failure: a set-up failure that stops forty tests is reported once."""
+    for known in result.failures:
+        if known["message"] == failure["message"]:
+            known["count"] = known.get("count", 1) + 1
+            return
+    result.failures.append({**failure, "test": test, "count": 1})
+
+
+def fold(records: list[TestRecord], profile: Profile = Profile.CORE) -> list[CheckResult]:
+    """Per check, the status described in the module's docstring."""
+    results = {check_id: CheckResult(check, NOT_RUN) for check_id, check in catalog.CHECKS.items()}
+    observed = {check_id for record in records for check_id in record.observed}
+    run_blocked = ""
     for record in records:
         if record.check in results:
             results[record.check].tests.append(record)
-        if record.failure:
-            owner = record.failure.get("check") or record.check
+        failure = record.failure
+        if failure and failure.get("blocks_run"):
+            run_blocked = f"{failure['check']}: {failure['message']}"
+            if failure["check"] in results:
+                results[failure["check"]].blocked_by.append(failure["message"])
+            continue
+        if failure:
+            owner = failure.get("check") or record.check
             if owner in results:
-                results[owner].failures.append({**record.failure, "test": record.nodeid})
+                _add_failure(results[owner], failure, record.nodeid)
             if record.check in results and owner != record.check:
                 results[record.check].blocked_by.append(owner)
         for warning in record.warnings:
             if warning["check"] in results:
                 results[warning["check"]].warnings.append({**warning, "test": record.nodeid})
     for result in results.values():
-        passed = any(t.outcome == "passed" for t in result.tests)
-        if result.failures:
-            result.status = FAIL
-        elif result.blocked_by:
-            result.status = BLOCKED
-        elif result.warnings:
-            result.status = WARN
-        elif passed:
-            result.status = PASS
-        else:
-            result.status = SKIP
-            result.skip_reason = next((t.skip_reason for t in result.tests if t.skip_reason), "not run")
+        result.status = _status(result, profile, observed, run_blocked)
     return list(results.values())
 
 
+def _status(result: CheckResult, profile: Profile, observed: set[str], run_blocked: str) -> str:
+    check = result.check
+    if check.profile > profile:
+        result.skip_reason = f"runs under --profile {check.profile.name.lower()}"
+        return NOT_IN_PROFILE
+    if result.failures:
+        return FAIL
+    if run_blocked:
+        result.blocked_by = result.blocked_by or [run_blocked]
+        return BLOCKED
+    if result.blocked_by:
+        return BLOCKED
+    if any(t.outcome == "error" for t in result.tests):
+        result.skip_reason = "no result arrived (the worker running it died)"
+        return ERROR
+    if not any(t.outcome == "passed" for t in result.tests):
+        result.skip_reason = next((t.skip_reason for t in result.tests if t.skip_reason), "not run in this run")
+        return NOT_RUN
+    if result.warnings:
+        return WARN
+    if check.exercised_when and check.id not in observed:
+        result.skip_reason = f"not exercised: never happened that {check.exercised_when}"
+        return NOT_EXERCISED
+    return PASS
+
+
 def counts(results: list[CheckResult]) -> dict[str, int]:
-    tally = {PASS: 0, FAIL: 0, WARN: 0, SKIP: 0, BLOCKED: 0}
+    tally = dict.fromkeys(STATUSES, 0)
     for result in results:
         tally[result.status] += 1
     return tally
 
 
-def conforms(results: list[CheckResult], exit_ok: bool) -> bool:
-    """The verdict: pytest passed, and no check failed or was blocked (warnings do not count)."""
-    tally = counts(results)
-    return exit_ok and tally[FAIL] == 0 and tally[BLOCKED] == 0
+@dataclass(frozen=True)
+class RunVerdict:
+    """The run's verdict: CONFORMS, DOES NOT CONFORM or INCOMPLETE, its exit code and its line."""
+
+    outcome: str
+    line: str
+
+    @property
+    def conforms(self) -> bool:
+        return self.outcome == CONFORMS
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_CODES[self.outcome]
 
 
-def verdict_line(results: list[CheckResult], verdict: bool) -> str:
+def verdict(results: list[CheckResult]) -> RunVerdict:
     tally = counts(results)
-    word = "CONFORMS" if verdict else "DOES NOT CONFORM"
+    in_profile = [r for r in results if r.status != NOT_IN_PROFILE]
+    ran = [r for r in in_profile if r.status in RAN]
     failed = [r.check.id for r in results if r.status == FAIL]
-    tail = f" (failed: {', '.join(failed)})" if failed else ""
-    return (f"pinpoint-conformance verdict: {word} — {tally[PASS]} passed, {tally[FAIL]} failed, "
-            f"{tally[WARN]} warned, {tally[BLOCKED]} blocked, {tally[SKIP]} skipped{tail}")  # fmt: skip
+    missing = [r.check.id for r in in_profile if r.status not in RAN]
+    if failed:
+        outcome = DOES_NOT_CONFORM
+    elif missing:
+        outcome = INCOMPLETE
+    else:
+        outcome = CONFORMS
+    line = (f"pinpoint-conformance verdict: {outcome} — {len(ran)} of {len(in_profile)} checks run: "
+            f"{tally[PASS]} passed, {tally[FAIL]} failed, {tally[WARN]} warned, "
+            f"{tally[NOT_EXERCISED]} not exercised")  # fmt: skip
+    if failed:
+        line += f" (failed: {', '.join(failed)})"
+    if missing:
+        line += f" (not run to a result: {', '.join(missing)})"
+    return RunVerdict(outcome, line)

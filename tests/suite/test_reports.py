@@ -53,7 +53,7 @@ def test_junit_fails_exactly_the_failed_checks(failing_run: tuple[Path, dict]) -
     suite = ET.parse(failing_run[0] / "junit.xml").getroot()
     failed = [case.get("name") for case in suite.findall("testcase") if case.find("failure") is not None]
     assert failed == ["PC102 GET matches the user ID exactly and case-sensitively"]
-    assert suite.get("failures") == "1" and suite.get("tests") == "45"
+    assert suite.get("failures") == "1" and suite.get("tests") == "47"
 
 
 def test_a_seed_reproduces_what_generation_found(tmp_path: Path) -> None:
