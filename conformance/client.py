@@ -4,12 +4,14 @@ a failure with a clear message (never a traceback or a hang)."""
 
 from __future__ import annotations
 
+import contextvars
 import email.utils
 import time
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import requests
+import requests.adapters
 import urllib3
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
@@ -75,6 +77,29 @@ def _retry_after(exchange: Exchange) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
+# The request target of the request being sent, exactly as the check wrote it. urllib3 "repairs"
+# targets before sending (a lone or malformed "%" becomes "%25", characters RFC 3986 does not allow
+# are percent-encoded), so without this a malformed escape or a literal "{" would never reach the
+# server; the pool below puts the check's own bytes back on the request line.
+RAW_TARGET: contextvars.ContextVar[str | None] = contextvars.ContextVar("raw_target", default=None)
+
+
+class _RawTargetPool(urllib3.HTTPConnectionPool):
+    def _make_request(self, conn: Any, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        return super()._make_request(conn, method, RAW_TARGET.get() or url, *args, **kwargs)
+
+
+class _RawTargetHTTPSPool(urllib3.HTTPSConnectionPool):
+    def _make_request(self, conn: Any, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        return super()._make_request(conn, method, RAW_TARGET.get() or url, *args, **kwargs)
+
+
+class RawTargetAdapter(requests.adapters.HTTPAdapter):
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _RawTargetPool, "https": _RawTargetHTTPSPool}
+
+
 class BodyTooLarge(requests.exceptions.RequestException):
     """A response body over MAX_BODY: a failure (PC702), not an out-of-memory."""
 
@@ -128,6 +153,8 @@ class Client:
         self.settings = settings
         self.signer = signer
         self.session = requests.Session()
+        self.session.mount("http://", RawTargetAdapter())
+        self.session.mount("https://", RawTargetAdapter())
         self.session.headers.update(settings.headers)
         self.findings: Findings | None = None  # the current test's: warnings and observations
         self.ledger = Ledger()  # what the run wrote through the support calls
@@ -166,6 +193,7 @@ class Client:
         exchange = Exchange(method, url, dict(prepared.headers), body, sigv4_region=signer and signer.region)
         timeout = self.settings.timeout
         started = time.monotonic()
+        token = RAW_TARGET.set(urlsplit(self.settings.base_url).path + path)
         try:
             response = self.session.send(prepared, timeout=(timeout, timeout), stream=True, allow_redirects=False)
             exchange.status = response.status_code
@@ -185,6 +213,7 @@ class Client:
             exchange.error = f"connection failed: {reason}"
             fail("PC804", exchange.error, exchange)
         finally:
+            RAW_TARGET.reset(token)
             exchange.elapsed_ms = (time.monotonic() - started) * 1000
         return exchange
 

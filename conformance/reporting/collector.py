@@ -10,7 +10,7 @@ import pytest
 
 from ..settings import Settings
 from . import html_report, json_report, junit_report, markdown_report
-from .results import RunVerdict, TestRecord, fold, verdict
+from .results import RunVerdict, TestRecord, fold, run_blocked, verdict
 
 # pytest's own exit codes that say more than a verdict could: interrupted, internal error, usage error.
 PYTEST_OWN_EXIT_CODES = (2, 3, 4)
@@ -63,7 +63,7 @@ class Collector:
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         records = list(self.records.values())
         results = fold(records, self.settings.profile)
-        self.verdict = verdict(results)
+        self.verdict = verdict(results, run_blocked(records))
         if session.exitstatus not in PYTEST_OWN_EXIT_CODES:
             session.exitstatus = self.verdict.exit_code
         out = self.settings.report_dir

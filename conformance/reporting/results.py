@@ -81,15 +81,12 @@ def fold(records: list[TestRecord], profile: Profile = Profile.CORE) -> list[Che
     """Per check, the status described in the module's docstring."""
     results = {check_id: CheckResult(check, NOT_RUN) for check_id, check in catalog.CHECKS.items()}
     observed = {check_id for record in records for check_id in record.observed}
-    run_blocked = ""
+    blocked_run = run_blocked(records)
     for record in records:
         if record.check in results:
             results[record.check].tests.append(record)
         failure = record.failure
         if failure and failure.get("blocks_run"):
-            run_blocked = f"{failure['check']}: {failure['message']}"
-            if failure["check"] in results:
-                results[failure["check"]].blocked_by.append(failure["message"])
             continue
         if failure:
             owner = failure.get("check") or record.check
@@ -101,8 +98,14 @@ def fold(records: list[TestRecord], profile: Profile = Profile.CORE) -> list[Che
             if warning["check"] in results:
                 results[warning["check"]].warnings.append({**warning, "test": record.nodeid})
     for result in results.values():
-        result.status = _status(result, profile, observed, run_blocked)
+        result.status = _status(result, profile, observed, blocked_run)
     return list(results.values())
+
+
+def run_blocked(records: list[TestRecord]) -> str:
+    """Why the whole run was blocked (the run's own credentials refused), or ""."""
+    return next((f"{r.failure['check']}: {r.failure['message']}" for r in records
+                 if r.failure and r.failure.get("blocks_run")), "")  # fmt: skip
 
 
 def _status(result: CheckResult, profile: Profile, observed: set[str], run_blocked: str) -> str:
@@ -154,7 +157,7 @@ class RunVerdict:
         return EXIT_CODES[self.outcome]
 
 
-def verdict(results: list[CheckResult]) -> RunVerdict:
+def verdict(results: list[CheckResult], blocked_run: str = "") -> RunVerdict:
     tally = counts(results)
     in_profile = [r for r in results if r.status != NOT_IN_PROFILE]
     ran = [r for r in in_profile if r.status in RAN]
@@ -171,6 +174,8 @@ def verdict(results: list[CheckResult]) -> RunVerdict:
             f"{tally[NOT_EXERCISED]} not exercised")  # fmt: skip
     if failed:
         line += f" (failed: {', '.join(failed)})"
-    if missing:
+    if blocked_run:
+        line += f" — blocked: {blocked_run}"
+    elif missing:
         line += f" (not run to a result: {', '.join(missing)})"
     return RunVerdict(outcome, line)

@@ -77,3 +77,33 @@ def test_throttling_past_the_budget_fails_pc802() -> None:
     ):
         client.send("GET", "/v1/apps/a/users/u")
     assert raised.value.check_id == "PC802" and "after 3 attempts" in raised.value.message
+
+
+def test_the_request_target_is_sent_exactly_as_the_check_wrote_it() -> None:
+    """urllib3 would repair a malformed escape ("%ZZ" -> "%25ZZ") and encode literal "{" or "|":
+    then those hostile IDs would never reach a server. The client puts them on the wire as written."""
+    import socket
+    import threading
+
+    request_lines: list[bytes] = []
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(4)
+
+        def serve() -> None:
+            for _ in range(3):
+                connection, _ = listener.accept()
+                with connection:
+                    request_lines.append(connection.recv(65536).split(b"\r\n", 1)[0])
+                    connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                       b"Content-Length: 2\r\nConnection: close\r\n\r\n{}")  # fmt: skip
+
+        thread = threading.Thread(target=serve, daemon=True)
+        thread.start()
+        client = Client(Settings(base_url=f"http://127.0.0.1:{listener.getsockname()[1]}"))
+        targets = ["/v1/apps/x/users/a%ZZb", "/v1/apps/x/users/a%", '/v1/apps/x/users/a{|}^`"<>\\b']
+        for target in targets:
+            client.send("GET", target)
+        client.close()
+        thread.join(timeout=5)
+    assert request_lines == [f"GET {target} HTTP/1.1".encode() for target in targets]
