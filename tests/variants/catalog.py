@@ -22,7 +22,7 @@ from urllib.parse import quote, unquote_to_bytes
 from starlette.datastructures import MutableHeaders
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp
 
 from pinpoint_conformance.reference import ReferenceServer, start_in_thread
@@ -32,6 +32,7 @@ from pinpoint_conformance.reference.routes import split_path
 from pinpoint_conformance.reference.store import Store
 
 from . import stores
+from .as_given import AsGivenServer, NormalizesAsDocumented, StoresAsGiven
 from .middleware import (
     Intercept,
     PathRewrite,
@@ -41,6 +42,7 @@ from .middleware import (
     on_endpoints,
     on_user_json,
 )
+from .proxy import NormalizingProxy
 from .raw import hangup_server, nothing_listening
 
 
@@ -251,6 +253,20 @@ def crash_when(predicate: Callable[[Request], bool]) -> Callable[[], ASGIApp]:
         return None
 
     return intercept(respond)
+
+
+def framework_404_when(predicate: Callable[[Request], bool]) -> Callable[[], ASGIApp]:
+    """The framework's default 404 (text/plain "Not Found"), as when a route's pattern for the user
+    ID does not match the request and no handler of the API's own ever sees it."""
+
+    def respond(request: Request) -> Response | None:
+        return PlainTextResponse("Not Found", status_code=404) if predicate(request) else None
+
+    return intercept(respond)
+
+
+def has_c0_control(user: str) -> bool:
+    return any(ord(char) < 0x20 for char in user)
 
 
 def raw_user(request: Request) -> bytes:
@@ -528,6 +544,8 @@ FAULTY: tuple[Variant, ...] = (
             intercept(trace_echo), fails=frozenset({"PC603"}), also=frozenset({"PC902"})),
     Variant("no-allow-header", "6", "405 without an Allow header (a failure under strict)",
             rewrite(no_allow), fails=frozenset({"PC604"}), profile="strict"),
+    Variant("control-char-text-404", "6", "a user ID with a C0 control character gets the framework's text/plain 404",
+            framework_404_when(decoded_user_has(has_c0_control)), fails=frozenset({"PC602"})),
     # Clause 7: HTTP.
     Variant("text-plain-success", "7", "successful responses are labelled text/plain",
             rewrite(on_success(set_header("content-type", "text/plain"))), fails=frozenset({"PC701"}),
@@ -557,6 +575,8 @@ FAULTY: tuple[Variant, ...] = (
             also=frozenset({"PC901", "PC903"})),
     Variant("invalid-utf8-crashes", "7", "paths that are not UTF-8 crash the server",
             crash_when(invalid_utf8), fails=frozenset({"PC707"}), also=frozenset({"PC901", "PC903"})),
+    Variant("del-char-500", "7", "a DEL (U+007F) in a user ID crashes the server (500, text/plain)",
+            crash_when(decoded_user_has(lambda u: "\x7f" in u)), fails=frozenset({"PC707"})),
     # Clause 8: resilience.
     Variant("throttle-without-body", "8", "a third of the requests get a bare 429",
             sometimes(0.3, lambda: Response(b"", status_code=429)), fails=frozenset({"PC801"}),
@@ -608,6 +628,17 @@ CONFORMING: tuple[Variant, ...] = (
             rewrite(set_header("content-type", "application/json; charset=utf-8"))),
     Variant("refuses-aws-forbidden-ids", "7", "IDs with $, { or } are refused with 400 MessageBody",
             refuse_when(decoded_user_has(lambda u: any(c in u for c in "${}")))),
+    Variant("stores-as-given", "2", "UpdateEndpoint(sBatch) check JSON types only and store every member as "
+            "written: a client's EffectiveDate, EndpointStatus and RequestId too",
+            lambda: AsGivenServer(StoresAsGiven())),
+    Variant("normalizes-as-documented", "2", "a client's EffectiveDate comes back at another offset, coordinates "
+            "rounded to one decimal place, server dates with +00:00",
+            lambda: AsGivenServer(NormalizesAsDocumented())),
+    Variant("normalizing-proxy", "7", "behind a proxy that decodes unreserved escapes, removes dot segments and "
+            "refuses malformed paths with 400 MessageBody",
+            lambda: NormalizingProxy(reference())),
+    Variant("no-application-id", "2", "listed endpoints carry no ApplicationId (no member of EndpointResponse "
+            "is required)", field_change(lambda e: e.pop("ApplicationId", None))),
 )  # fmt: skip
 
 
