@@ -13,29 +13,35 @@ from tests.variants import CONFORMING, FAULTY, Variant
 from tests.verdicts.runner import ROOT, SuiteRun, run_suite
 
 RESULTS = ROOT / "reports" / "mutation"
+STABILITY = ROOT / "reports" / "stability"
+DEFAULT = "default"  # the suite's own default seed: no --seed at all
 
 
-def _record(variant: Variant, run: SuiteRun) -> None:
-    """One file per variant, so that xdist workers never share state; `tests/conftest.py` folds
-    them into reports/mutation-score.{json,md} at the end of the session."""
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    record = {"variant": variant.name, "clause": variant.clause, "description": variant.description,
-              "conforming": variant.conforming, "expected": sorted(variant.fails), "failed": sorted(run.failed),
-              "exit_code": run.exit_code,
-              "right_reason": variant.judged_right(run.exit_code, run.failed)}  # fmt: skip
-    (RESULTS / f"{variant.name}.json").write_text(json.dumps(record) + "\n")
+def record(variant: Variant, run: SuiteRun, seed: str = DEFAULT) -> None:
+    """One file per variant and seed, so that xdist workers never share state; `tests/conftest.py`
+    folds them into reports/mutation-score.{json,md} and the stability figure at the end."""
+    folder = RESULTS if seed == DEFAULT else STABILITY
+    folder.mkdir(parents=True, exist_ok=True)
+    data = {"variant": variant.name, "clause": variant.clause, "description": variant.description, "seed": seed,
+            "conforming": variant.conforming, "expected": sorted(variant.fails), "failed": sorted(run.failed),
+            "exit_code": run.exit_code, "outcome": run.report.get("outcome"),
+            "right_reason": variant.judged_right(run.exit_code, run.failed)}  # fmt: skip
+    (folder / f"{variant.name}-{seed}.json").write_text(json.dumps(data) + "\n")
 
 
-def _run(variant: Variant, tmp_path: Path) -> SuiteRun:
+def run_variant(variant: Variant, tmp_path: Path, seed: str = DEFAULT) -> SuiteRun:
+    options: dict[str, str | None] = {**variant.options}
+    if seed != DEFAULT:
+        options["--seed"] = seed
     with variant.serve() as base_url:
-        return run_suite(base_url, tmp_path, profile=variant.profile, options=variant.options)
+        return run_suite(base_url, tmp_path, profile=variant.profile, options=options)
 
 
 @pytest.mark.parametrize("variant", FAULTY, ids=lambda v: v.name)
 def test_faulty_variant_fails_for_the_right_reason(variant: Variant, tmp_path: Path) -> None:
-    run = _run(variant, tmp_path)
+    run = run_variant(variant, tmp_path)
     missing, unrelated = variant.unmet(run.failed)
-    _record(variant, run)
+    record(variant, run)
     assert run.exit_code == 1, f"the suite passed a faulty server ({variant.description})\n{run.explain()}"
     assert not missing, f"expected {sorted(missing)} to fail ({variant.description})\n{run.explain()}"
     assert not unrelated, f"unrelated checks failed: {sorted(unrelated)}\n{run.explain()}"
@@ -47,8 +53,8 @@ def test_faulty_variant_fails_for_the_right_reason(variant: Variant, tmp_path: P
 
 @pytest.mark.parametrize("variant", CONFORMING, ids=lambda v: v.name)
 def test_conforming_variant_passes(variant: Variant, tmp_path: Path) -> None:
-    run = _run(variant, tmp_path)
-    _record(variant, run)
+    run = run_variant(variant, tmp_path)
+    record(variant, run)
     assert variant.judged_right(run.exit_code, run.failed), (
         f"a false alarm on a conforming server ({variant.description})\n{run.explain()}"
     )
