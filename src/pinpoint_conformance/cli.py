@@ -29,7 +29,10 @@ def _run(args: argparse.Namespace, pytest_args: list[str]) -> int:
 
     from conformance import suite_dir
 
-    options = [str(suite_dir()), "--report-dir", args.report_dir, *pytest_args]
+    # --assert=plain: the suite's checks raise their own failures, and rewriting the asserts of
+    # every installed pytest plugin (Schemathesis' whole package among them) doubled the start-up
+    # wherever bytecode is not cached (PYTHONDONTWRITEBYTECODE=1). See benchmarks/suite_runtime.py.
+    options = [str(suite_dir()), "--assert=plain", "--report-dir", args.report_dir, *pytest_args]
     if args.base_url:
         options += ["--base-url", args.base_url]
     # With no URL (nor PINPOINT_BASE_URL) the suite's plugin starts the reference server itself,

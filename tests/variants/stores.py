@@ -128,3 +128,36 @@ class TruncatesUserIds(Store):
 
     def get_user_endpoints(self, application_id: str, user_id: str) -> list[str]:
         return super().get_user_endpoints(application_id, user_id[:64])
+
+
+class UpdatesEveryApplication(Store):
+    """UpdateEndpoint's update is keyed by the endpoint ID alone: the same endpoint ID in another
+    application is rewritten with the same members."""
+
+    def _upsert(self, db: sqlite3.Connection, application_id: str, endpoint_id: str, fields: dict[str, Any],
+                request_id: str) -> None:  # fmt: skip
+        super()._upsert(db, application_id, endpoint_id, fields, request_id)
+        others = db.execute("SELECT application_id FROM endpoints WHERE endpoint_id = ? AND application_id <> ?",
+                            (endpoint_id, application_id)).fetchall()  # fmt: skip
+        for (other,) in others:
+            super()._upsert(db, other, endpoint_id, fields, request_id)
+
+
+class DeactivatesSameAddressEverywhere(Store):
+    """AWS marks an older endpoint with the same address INACTIVE; this store does it in every
+    application, not only the one written to."""
+
+    def _upsert(self, db: sqlite3.Connection, application_id: str, endpoint_id: str, fields: dict[str, Any],
+                request_id: str) -> None:  # fmt: skip
+        super()._upsert(db, application_id, endpoint_id, fields, request_id)
+        address = fields.get("Address")
+        if address is None:
+            return
+        rows = db.execute("SELECT application_id, endpoint_id, document FROM endpoints WHERE application_id <> ?",
+                          (application_id,)).fetchall()  # fmt: skip
+        for other_app, other_id, document in rows:
+            stored = json.loads(document)
+            if stored.get("Address") == address:
+                stored["EndpointStatus"] = "INACTIVE"
+                db.execute("UPDATE endpoints SET document = ? WHERE application_id = ? AND endpoint_id = ?",
+                           (json.dumps(stored), other_app, other_id))  # fmt: skip

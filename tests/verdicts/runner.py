@@ -50,7 +50,7 @@ def run_suite(base_url: str, report_dir: Path, *, profile: str = "core", options
     args = dict(zip(CATALOGUE_OPTIONS[::2], CATALOGUE_OPTIONS[1::2], strict=True))
     args.update(options or {})
     command = [sys.executable, "-m", "pytest", "conformance", "--base-url", base_url, "--profile", profile,
-               "--report-dir", str(report_dir), "-q", "-p", "no:cacheprovider", *extra]  # fmt: skip
+               "--report-dir", str(report_dir), "-q", "-p", "no:cacheprovider", "--assert=plain", *extra]  # fmt: skip
     for name, value in args.items():
         if value is not None:  # None: leave the option out (the suite's own default)
             command += [name, value]
