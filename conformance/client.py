@@ -137,6 +137,8 @@ class DeadlineSession(requests.Session):
         response = super().send(request, **kwargs)
         try:
             body = read_within(response, started + self.timeout)
+        except requests.exceptions.RequestException:
+            raise  # ReadTimeout, BodyTooLarge: already what the caller expects (and OSErrors too)
         except urllib3.exceptions.DecodeError as error:
             raise requests.exceptions.ContentDecodingError(error) from None
         except urllib3.exceptions.ReadTimeoutError as error:

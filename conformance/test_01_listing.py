@@ -105,6 +105,6 @@ def _unchanged(before: dict[str, Any], after: dict[str, Any], what: str, exchang
     if set(after) != set(before):
         fail("PC105", f"after {what}, GET lists {sorted(after)} instead of {sorted(before)}", exchange)
     changed = [d for endpoint_id, endpoint in before.items()
-               for d in written.differences(endpoint, after[endpoint_id], endpoint_id)]  # fmt: skip
+               for d in written.differences(endpoint, after[endpoint_id], endpoint_id, "before")]  # fmt: skip
     if changed:
         fail("PC105", f"after {what}, members changed: " + "; ".join(changed), exchange)

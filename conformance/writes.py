@@ -19,6 +19,7 @@ it reaches, and AWS's endpoint quotas):
 
 from __future__ import annotations
 
+import re
 import zlib
 from typing import Any
 
@@ -48,8 +49,25 @@ def _token(drawn: Any, alphabet: str = "abcdefghijklmnopqrstuvwxyz0123456789") -
     return "".join(alphabet[(digest >> (5 * i)) % len(alphabet)] for i in range(6))
 
 
+APNS_TOKEN = re.compile(r"[0-9a-f]{64}")
+ADDRESS_FORMS = {
+    "APNS": APNS_TOKEN,
+    "APNS_SANDBOX": APNS_TOKEN,
+    "APNS_VOIP": APNS_TOKEN,
+    "APNS_VOIP_SANDBOX": APNS_TOKEN,
+    "EMAIL": re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63})+"),
+    "SMS": re.compile(r"\+[1-9][0-9]{6,14}"),
+    "VOICE": re.compile(r"\+[1-9][0-9]{6,14}"),
+    "CUSTOM": re.compile(r"https://[A-Za-z0-9.-]+(/[A-Za-z0-9._~/-]*)?"),
+}
+TOKEN = re.compile(r"[A-Za-z0-9._:-]{1,200}")  # a device token, an ARN-like ID: no spaces, no controls
+
+
 def address_for(channel: str, drawn: Any) -> str:
-    """An address of the kind `channel` takes (an email address, an E.164 number, a device token…)."""
+    """An address of the kind `channel` takes (an email address, an E.164 number, a device token…):
+    the drawn one if it already is one."""
+    if isinstance(drawn, str) and ADDRESS_FORMS.get(channel, TOKEN).fullmatch(drawn):
+        return drawn
     token = _token(drawn)
     digits = f"{zlib.crc32(repr(drawn).encode()) % 10_000:04d}"
     if channel == "EMAIL":
@@ -57,7 +75,7 @@ def address_for(channel: str, drawn: Any) -> str:
     if channel in ("SMS", "VOICE"):
         return f"+1206555{digits}"
     if channel.startswith("APNS"):
-        return (token * 11)[:64]
+        return f"{zlib.crc32(repr(drawn).encode()):08x}" * 8
     if channel == "CUSTOM":
         return f"https://example.com/hooks/{token}"
     return f"{channel.lower()}-token-{token}"

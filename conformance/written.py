@@ -43,21 +43,23 @@ def iso_instant(value: Any) -> timedelta | None:
         return None
     parts = match.groupdict()
     fraction = parts["f"] or "0"
+    offset = _offset(parts["tz"])
     try:
         local = datetime(int(parts["y"]), int(parts["mo"]), int(parts["d"]), int(parts["h"]), int(parts["mi"]),
                          int(parts["s"] or 0), int(fraction[:6].ljust(6, "0")))  # fmt: skip
     except ValueError:  # month 13, hour 24, 30 February…
         return None
-    return (local - _EPOCH) - _offset(parts["tz"])
+    return None if offset is None else (local - _EPOCH) - offset
 
 
-def _offset(designator: str | None) -> timedelta:
+def _offset(designator: str | None) -> timedelta | None:
+    """The designator as an offset from UTC; None if it is no offset (+25:00)."""
     if not designator or designator in "Zz":
         return timedelta(0)
     digits = designator[1:].replace(":", "")
     hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
     if hours > 23 or minutes > 59:
-        return timedelta(days=10**6)  # an impossible offset: no instant will match it
+        return None
     sign = -1 if designator[0] == "-" else 1
     return sign * timedelta(hours=hours, minutes=minutes)
 
@@ -84,14 +86,16 @@ def same_value(name: str, written: Any, read: Any) -> bool:
     return read == written
 
 
-def differences(written: Any, read: Any, path: str) -> list[str]:
-    """Where `read` differs from what was written; objects may carry extra members."""
+def differences(written: Any, read: Any, path: str, was: str = "written") -> list[str]:
+    """Where `read` differs from what was written (or, with `was`, what was read before); objects
+    may carry extra members."""
     if isinstance(written, dict):
         if not isinstance(read, dict):
-            return [f"{path} is {read!r}, written {written!r}"]
-        return [d for key, value in written.items() for d in differences(value, read.get(key), f"{path}.{key}")]
+            return [f"{path} is {read!r}, {was} {written!r}"]
+        return [d for key, value in written.items()
+                for d in differences(value, read.get(key), f"{path}.{key}", was)]  # fmt: skip
     name = path.rsplit(".", 1)[-1]
-    return [] if same_value(name, written, read) else [f"{path} is {read!r}, written {written!r}"]
+    return [] if same_value(name, written, read) else [f"{path} is {read!r}, {was} {written!r}"]
 
 
 @dataclass

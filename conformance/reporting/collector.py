@@ -61,6 +61,8 @@ class Collector:
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        if session.config.option.collectonly:
+            return  # listing the tests is not a run: no verdict, no reports
         records = list(self.records.values())
         results = fold(records, self.settings.profile)
         self.verdict = verdict(results, run_blocked(records))

@@ -107,3 +107,51 @@ def test_the_request_target_is_sent_exactly_as_the_check_wrote_it() -> None:
         client.close()
         thread.join(timeout=5)
     assert request_lines == [f"GET {target} HTTP/1.1".encode() for target in targets]
+
+
+def test_generated_requests_are_bounded_as_a_whole() -> None:
+    """A body that trickles in a byte at a time never lets a single read time out; the session the
+    generated requests use bounds the whole response, body included."""
+    import socket
+    import threading
+
+    import requests
+
+    from conformance.client import DeadlineSession
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+
+        def trickle() -> None:
+            connection, _ = listener.accept()
+            with connection:
+                connection.recv(65536)
+                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 40\r\n\r\n")
+                for _ in range(40):
+                    try:
+                        connection.sendall(b" ")
+                    except OSError:
+                        return
+                    time.sleep(0.2)
+
+        threading.Thread(target=trickle, daemon=True).start()
+        session = DeadlineSession(timeout=1.0)
+        started = time.monotonic()
+        with pytest.raises(requests.exceptions.ReadTimeout):
+            session.get(f"http://127.0.0.1:{listener.getsockname()[1]}/v1/apps/a/users/b")
+        assert time.monotonic() - started < 2.5
+        session.close()
+
+
+def test_a_signed_generated_request_replays_with_a_fresh_signature() -> None:
+    import requests
+
+    from conformance.properties import exchange_of
+
+    response = requests.Response()
+    response.status_code, response._content, response.elapsed = 404, b"{}", 0.0  # type: ignore[assignment]
+    signed = {"Authorization": "AWS4-HMAC-SHA256 Credential=x"}
+    response.request = requests.Request("GET", "http://127.0.0.1:1/v1/apps/a/users/b", headers=signed).prepare()
+    curl = exchange_of(response, "eu-west-1").curl()
+    assert "--aws-sigv4 aws:amz:eu-west-1:mobiletargeting" in curl and "Credential=x" not in curl

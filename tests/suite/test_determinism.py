@@ -1,0 +1,70 @@
+"""Same server, same requests: two runs without --seed send the same requests, byte for byte,
+once the application IDs the server assigned are named by their order of creation."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from starlette.types import Message, Receive, Scope, Send
+
+from pinpoint_conformance.reference import create_app, start_in_thread
+from tests.verdicts.runner import run_suite
+
+
+class Recorder:
+    """Keeps every request (method, raw target, body) and the application IDs CreateApp assigned."""
+
+    def __init__(self) -> None:
+        self.app = create_app()
+        self.requests: list[tuple[str, bytes, bytes]] = []
+        self.application_ids: list[str] = []
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+
+        async def recording_receive() -> Message:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            return message
+
+        async def recording_send(message: Message) -> None:
+            if (
+                message["type"] == "http.response.body"
+                and scope["method"] == "POST"
+                and scope["raw_path"] == b"/v1/apps"
+            ):
+                body = json.loads(message.get("body") or b"{}")
+                if "Id" in body:
+                    self.application_ids.append(body["Id"])
+            await send(message)
+
+        target = scope["raw_path"] + (b"?" + scope["query_string"] if scope["query_string"] else b"")
+        await self.app(scope, recording_receive, recording_send)
+        self.requests.append((scope["method"], target, b"".join(chunks)))
+
+    def normalized(self) -> list[tuple[str, bytes, bytes]]:
+        names = {app.encode(): f"<app{i}>".encode() for i, app in enumerate(self.application_ids)}
+        pattern = re.compile(b"|".join(re.escape(app) for app in names)) if names else None
+        return [(method, pattern.sub(lambda m: names[m.group(0)], target) if pattern else target,
+                 pattern.sub(lambda m: names[m.group(0)], body) if pattern else body)
+                for method, target, body in self.requests]  # fmt: skip
+
+
+def test_two_runs_send_the_same_requests(tmp_path: Path) -> None:
+    sent = []
+    for run_number in (1, 2):
+        recorder = Recorder()
+        with start_in_thread(recorder) as server:
+            run = run_suite(server.base_url, tmp_path / str(run_number), options={"--seed": None})
+        assert run.exit_code == 0, run.explain()
+        sent.append(recorder.normalized())
+    assert len(sent[0]) > 500, "the run should have sent hundreds of requests"
+    first_difference = next((i for i, (a, b) in enumerate(zip(*sent, strict=False)) if a != b), None)
+    assert first_difference is None and len(sent[0]) == len(sent[1]), (
+        f"request {first_difference} differs: {sent[0][first_difference or 0]!r} vs {sent[1][first_difference or 0]!r}"
+    )
