@@ -76,7 +76,8 @@ class Collector:
         html_report.write(out / "conformance.html", self.settings, results, self.verdict.line, self.verdict.conforms)
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
-        terminalreporter.write_sep("-", f"reports written to {self.settings.report_dir}/")
+        if self.verdict is not None:
+            terminalreporter.write_sep("-", f"reports written to {self.settings.report_dir}/")
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
         # After pytest's own summary, so that the verdict is the run's last line.

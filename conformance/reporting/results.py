@@ -172,9 +172,10 @@ def verdict(results: list[CheckResult], blocked_run: str = "") -> RunVerdict:
     line = (f"pinpoint-conformance verdict: {outcome} — {len(ran)} of {len(in_profile)} checks run: "
             f"{tally[PASS]} passed, {tally[FAIL]} failed, {tally[WARN]} warned, "
             f"{tally[NOT_EXERCISED]} not exercised")  # fmt: skip
+    line += "".join(f", {tally[status]} {status}" for status in (BLOCKED, ERROR, NOT_RUN) if tally[status])
     if failed:
         line += f" (failed: {', '.join(failed)})"
-    if blocked_run:
+    elif blocked_run:
         line += f" — blocked: {blocked_run}"
     elif missing:
         line += f" (not run to a result: {', '.join(missing)})"
