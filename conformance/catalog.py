@@ -74,7 +74,8 @@ _CHECKS = (
           f"{MODEL}: GetUserEndpoints -> EndpointsResponse.Item"),
     Check("PC102", "GET matches the user ID exactly and case-sensitively", "1",
           "GET MUST NOT list endpoints of users whose ID shares a prefix with, or differs only in "
-          "case from, the requested one.",
+          "case, padding or Unicode normalization form from, the requested one; each of them, requested in "
+          "turn, gets exactly its own endpoints.",
           f"{SEED}: \"A user is an individual who has a unique user ID\"; {MODEL}: EndpointUser.UserId"),
     Check("PC103", "GET is confined to the application in the path", "1",
           "GET MUST NOT list endpoints of the same user ID in another application.",
@@ -135,7 +136,8 @@ _CHECKS = (
           "After DELETE, GET of the same user MUST list none of them (404 or an empty Item).",
           f"{MODEL}: DeleteUserEndpoints \"Deletes all the endpoints that are associated with a specific user ID\""),
     Check("PC403", "DELETE spares every other user", "4",
-          "DELETE MUST NOT remove endpoints of users whose ID shares a prefix or differs only in case.",
+          "DELETE MUST NOT remove endpoints of users whose ID shares a prefix or differs only in case, padding "
+          "or Unicode form: not when the user is deleted, and not when each of those users is.",
           f"{SEED}: \"delete all of the endpoints that are associated with a user ID\""),
     Check("PC404", "DELETE spares the same user ID in other applications", "4",
           "DELETE MUST NOT remove endpoints of the same user ID in another application.",
@@ -148,10 +150,12 @@ _CHECKS = (
           f"{MODEL}: DeleteUserEndpoints errors NotFoundException"),
     # 5: unknown application.
     Check("PC501", "GET in an unknown application: 404", "5",
-          "GET in an application that does not exist MUST answer 404 with a MessageBody.",
+          "GET in an application that does not exist MUST answer 404 with a MessageBody; an existing ID "
+          "changed in case, padded, truncated or extended names none (404, or 400, with a MessageBody).",
           f"{MODEL}: NotFoundException (404) \"the specified resource was not found\""),
     Check("PC502", "DELETE in an unknown application: 404", "5",
-          "DELETE in an application that does not exist MUST answer 404 with a MessageBody.",
+          "DELETE in an application that does not exist MUST answer 404 with a MessageBody; in a "
+          "lookalike of an existing ID (case, padding, length) it answers 404 or 400 and deletes nothing.",
           f"{MODEL}: NotFoundException (404)"),
     # 6: errors.
     Check("PC601", "Error statuses are documented ones", "6",

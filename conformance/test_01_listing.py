@@ -3,6 +3,7 @@ user ID — none missing, none twice, none of another user or another applicatio
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 import pytest
@@ -24,21 +25,32 @@ def test_get_lists_every_endpoint_of_the_user_once(world: World, client: Client)
 
 
 def neighbours(world: World, user: str) -> list[str]:
-    """IDs a sloppy filter confuses with `user`: longer and shorter ones sharing its prefix, one
-    differing only in case, and one where the wildcard `_` in `user` matches another character."""
+    """IDs a sloppy filter or a normalizing server confuses with `user`: longer and shorter ones
+    sharing its prefix, one differing only in case, one where the wildcard `_` in `user` matches
+    another character, `user` padded with a space at either end, and its other Unicode
+    normalization form (`user` holds a composed "é")."""
     tail = user[len(world.prefix) :]
-    return [user + "x", user[:-1], world.prefix + tail.upper(), user.replace("_", "Q")]
+    return [user + "x", user[:-1], world.prefix + tail.upper(), user.replace("_", "Q"), " " + user, user + " ",
+            unicodedata.normalize("NFD", user)]  # fmt: skip
+
+
+def seed_neighbourhood(world: World, label: str) -> tuple[str, dict[str, list[str]]]:
+    """A user with two endpoints and each of its neighbours with one: (user, ID -> its endpoints)."""
+    user = world.name(label + "-é")
+    own = {user: world.seed_user(world.app_a, user, 2)}
+    return user, own | {other: world.seed_user(world.app_a, other, 1) for other in neighbours(world, user)}
 
 
 @pytest.mark.check("PC102")
 def test_get_matches_the_user_id_exactly(world: World, client: Client) -> None:
-    user = world.name("wild_card")
-    endpoints = world.seed_user(world.app_a, user, 2)
-    for other in neighbours(world, user):
-        world.seed_user(world.app_a, other, 1)
-    exchange = client.user("GET", world.app_a, user)
-    expect.status("PC102", exchange, 200, what="GET of a user whose neighbours have endpoints")
-    expect.same_endpoints("PC102", exchange, endpoints, "GET must not match by prefix, case or wildcard")
+    """Both ways: the user and each of its neighbours get exactly their own endpoints."""
+    _, owners = seed_neighbourhood(world, "wild_card")
+    for requested, endpoints in owners.items():
+        exchange = client.user("GET", world.app_a, requested)
+        expect.status("PC102", exchange, 200, what=f"GET of {requested!r}, whose neighbours have endpoints")
+        expect.same_endpoints("PC102", exchange, endpoints,
+                              f"GET of {requested!r} must not match by prefix, case, wildcard, padding or "
+                              "Unicode form")  # fmt: skip
 
 
 @pytest.mark.check("PC103")

@@ -9,7 +9,7 @@ from . import expect
 from .client import Client
 from .failures import fail
 from .settings import Settings
-from .test_01_listing import neighbours
+from .test_01_listing import neighbours, seed_neighbourhood
 from .world import World
 
 
@@ -39,13 +39,24 @@ def test_get_after_delete_lists_none(world: World, client: Client, settings: Set
 
 @pytest.mark.check("PC403")
 def test_delete_spares_every_other_user(world: World, client: Client) -> None:
-    user = world.name("victim_x")
-    world.seed_user(world.app_a, user, 2)
-    others = {other: world.seed_user(world.app_a, other, 1) for other in neighbours(world, user)}
-    exchange = client.user("DELETE", world.app_a, user)
-    gone = {other: ids for other, ids in others.items() if not world.endpoint_exists(world.app_a, ids[0], "PC403")}
-    if gone:
-        fail("PC403", f"DELETE of {user!r} also removed the endpoints of {sorted(gone)}", exchange)
+    """Both ways: DELETE of the user spares each neighbour, and DELETE of each neighbour spares the
+    user and the neighbours left. What is gone is judged by GetEndpoint, not by the DELETE's answer."""
+    user, owners = seed_neighbourhood(world, "victim_x")
+    standing = dict(owners)
+
+    def delete(target: str) -> None:
+        exchange = client.user("DELETE", world.app_a, target)
+        standing.pop(target)
+        gone = sorted(
+            other for other, ids in standing.items() if not world.endpoint_exists(world.app_a, ids[0], "PC403")
+        )
+        if gone:
+            fail("PC403", f"DELETE of {target!r} also removed the endpoints of {gone}", exchange)
+
+    delete(user)
+    standing[user] = world.seed_user(world.app_a, user, 1)  # back, so that its neighbours' DELETEs must spare it
+    for other in neighbours(world, user):
+        delete(other)
 
 
 @pytest.mark.check("PC404")

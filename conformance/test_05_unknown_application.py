@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from . import expect
-from .client import Client
+from .client import Client, segment
+from .failures import fail
 from .wire import check_message_body
 from .world import World
 
@@ -22,3 +23,42 @@ def test_delete_in_an_unknown_application(world: World, client: Client) -> None:
     exchange = client.user("DELETE", world.unknown_application("delete"), world.name("user"))
     expect.status("PC502", exchange, 404, what="DELETE in an application that does not exist")
     check_message_body(exchange, "PC502")
+
+
+def lookalikes(application_id: str) -> dict[str, str]:
+    """Raw path segments a server that normalizes or matches application IDs loosely takes for
+    the existing `application_id`. (A percent-encoded form of the same characters is the same ID
+    by RFC 3986, so it is not among them.)"""
+    found = {"space-before": "%20" + segment(application_id), "space-after": segment(application_id) + "%20",
+             "truncated": segment(application_id[:-1]), "extended": segment(application_id + "0")}  # fmt: skip
+    if application_id.upper() != application_id:
+        found["upper-case"] = segment(application_id.upper())
+    return found
+
+
+@pytest.fixture(scope="module")
+def owned_user(world: World) -> tuple[str, list[str]]:
+    user = world.name("app-lookalike")
+    return user, world.seed_user(world.app_a, user, 1)
+
+
+@pytest.mark.check("PC501")
+def test_get_in_a_lookalike_application(world: World, client: Client, owned_user: tuple[str, list[str]]) -> None:
+    """IDs that differ from an existing one in case, padding or length name no application."""
+    user, _ = owned_user
+    for kind, raw in lookalikes(world.app_a).items():
+        exchange = client.user("GET", "", "", path=f"/v1/apps/{raw}/users/{segment(user)}")
+        expect.status("PC501", exchange, 404, 400, what=f"GET in the {kind} form of an existing application's ID")
+        check_message_body(exchange, "PC501")
+
+
+@pytest.mark.check("PC502")
+def test_delete_in_a_lookalike_application(world: World, client: Client, owned_user: tuple[str, list[str]]) -> None:
+    user, endpoints = owned_user
+    for kind, raw in lookalikes(world.app_a).items():
+        exchange = client.user("DELETE", "", "", path=f"/v1/apps/{raw}/users/{segment(user)}")
+        expect.status("PC502", exchange, 404, 400, what=f"DELETE in the {kind} form of an existing application's ID")
+        check_message_body(exchange, "PC502")
+        if not world.endpoint_exists(world.app_a, endpoints[0], "PC502"):
+            fail("PC502", f"DELETE in the {kind} form of the application's ID deleted the user in the real one",
+                 exchange)  # fmt: skip

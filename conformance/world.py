@@ -139,8 +139,8 @@ class World:
                 problems.append(f"DeleteApp {app}: {error}")
         if self.client.settings.app_id:
             for user in sorted(self.seeded_users):
-                if not user.startswith(self.prefix):
-                    continue  # never delete a user the run did not create
+                if not user.lstrip(" ").startswith(self.prefix):
+                    continue  # never delete a user the run did not create (its IDs may be space-padded)
                 try:
                     path = f"/v1/apps/{segment(self.app_a)}/users/{segment(user)}"
                     self.client.send("DELETE", path)
