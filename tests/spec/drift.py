@@ -6,9 +6,10 @@ differ where the model leaves room (DIVERGENCES.md says why):
 
 - published (the client contract): an enum of the model is open (`x-extensible-enum`, no `enum`);
   a response string carries no `pattern`, `format` or length that could reject a value AWS
-  sends; exactly the model's members are required; every optional response member is nullable
-  (botocore's parser treats `null` as absent); and the error text may come under every key
-  botocore reads it from.
+  sends; exactly the model's members are required; every optional member of a shape only
+  responses use is nullable (botocore's parser treats `null` as absent), and no member of a shape
+  requests use is (a generated client would send the nulls); and the error text may come under
+  every key botocore reads it from.
 - conformance (the suite's view): an enum is the model's, closed; at least the model's members
   are required; nothing is nullable.
 """
@@ -105,8 +106,23 @@ class Drift:
         self.document = document
         self.layer = layer
         self.reads = botocore_reads(model)
+        self.request_shapes = self._reachable([model["operations"][name]["input"]["shape"]
+                                               for name in (*USER_OPERATIONS, *SUPPORT_OPERATIONS)])  # fmt: skip
         self.found: list[str] = []
         self._seen: set[tuple[str, int, bool]] = set()
+
+    def _reachable(self, roots: list[str]) -> set[str]:
+        found: set[str] = set()
+        pending = list(roots)
+        while pending:
+            name = pending.pop()
+            if name in found:
+                continue
+            found.add(name)
+            shape = self.shapes[name]
+            pending += [m["shape"] for m in shape.get("members", {}).values()]
+            pending += [shape[k]["shape"] for k in ("member", "value") if k in shape]
+        return found
 
     def shape(self, shape_name: str, schema: dict[str, Any], where: str, *, response: bool) -> None:
         key = (shape_name, id(schema), response)
@@ -168,7 +184,8 @@ class Drift:
                 self.found.append(f"{name}.{wire}: in AWS's model, missing from the spec")
                 continue
             target, nullable = _unwrap(self.document, properties[wire])
-            self._nullability(f"{name}.{wire}", nullable, response and wire not in model_required)
+            self._nullability(f"{name}.{wire}", nullable, name in self.request_shapes,
+                              response and wire not in model_required)  # fmt: skip
             self.shape(definition["shape"], target, f"{name}.{wire}", response=response)
         for wire in properties:
             if wire not in wire_names:
@@ -181,11 +198,14 @@ class Drift:
             self.found.append(f"{name}: required in the published contract, not in AWS's model: "
                               f"{sorted(required - model_required)}")  # fmt: skip
 
-    def _nullability(self, where: str, nullable: bool, optional_in_response: bool) -> None:
-        if self.layer == PUBLISHED and optional_in_response and not nullable:
+    def _nullability(self, where: str, nullable: bool, in_requests: bool, optional_in_response: bool) -> None:
+        if self.layer == CONFORMANCE:
+            if nullable:
+                self.found.append(f"{where}: nullable in the conformance view")
+        elif in_requests and nullable:
+            self.found.append(f"{where}: nullable, but requests use this shape (clients would send null)")
+        elif not in_requests and optional_in_response and not nullable:
             self.found.append(f"{where}: optional response member not nullable (botocore reads null as absent)")
-        if self.layer == CONFORMANCE and nullable:
-            self.found.append(f"{where}: nullable in the conformance view")
 
     def operation(self, name: str) -> None:
         model = self.operations[name]

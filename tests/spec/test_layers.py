@@ -23,7 +23,7 @@ VARIANCE = {
     "unknown ChannelType": {"Item": [{"ChannelType": "WHATSAPP"}]},
     "CohortId 100": {"Item": [{"CohortId": "100"}]},
     "null scalar": {"Item": [{"Address": None}]},
-    "null nested scalar": {"Item": [{"Location": {"City": None}}]},
+    "null endpoint members": {"Item": [{"Id": "e", "RequestId": None, "OptOut": None}]},
     "ISO 8601 without a zone": {"Item": [{"CreationDate": "2026-11-01T09:30:00"}]},
     "null object": {"Item": [{"Demographic": None, "User": None}]},
     "null enum": {"Item": [{"ChannelType": None}]},

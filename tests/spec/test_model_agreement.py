@@ -95,6 +95,9 @@ SPEC_CHANGES = [
     ("not-nullable", PUBLISHED,
      lambda u, b: [s["EndpointResponse"]["properties"]["Address"].pop("nullable") for s in _schemas(u, b)],
      "EndpointResponse.Address: optional response member not nullable"),
+    ("nullable-in-requests", PUBLISHED,
+     lambda u, b: [s["EndpointLocation"]["properties"]["City"].update(nullable=True) for s in _schemas(u, b)],
+     "EndpointLocation.City: nullable, but requests use this shape"),
     ("index-signature", PUBLISHED, lambda u, b: [s["EndpointUser"].update(additionalProperties=True)
                                                  for s in _schemas(u, b)],
      "explicit additionalProperties: true"),
