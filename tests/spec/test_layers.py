@@ -30,7 +30,7 @@ VARIANCE = {
 }
 # OpenAPI 3.0.3 cannot say "this reference or null" exactly: the 3.0.3 bundle writes it as
 # `type` + `nullable` + `allOf` of the reference, which generators read that way but a strict
-# 3.0.3 validator does not (DIVERGENCES.md, D20). The 3.1.0 bundle says it exactly.
+# 3.0.3 validator does not (DIVERGENCES.md, D21). The 3.1.0 bundle says it exactly.
 NULL_REFERENCES = {"null object", "null enum"}
 
 
