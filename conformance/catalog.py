@@ -117,7 +117,7 @@ _CHECKS = (
           f"{SEED}: CohortId \"A number from 0-99 that represents the cohort\"; {MODEL}: CohortId __string",
           exercised_when="a response carried a CohortId"),
     Check("PC303", "CreationDate and EffectiveDate are ISO 8601, in order", "3",
-          "CreationDate and EffectiveDate MUST be ISO 8601 date-times (DIVERGENCES.md D20), a server-set "
+          "CreationDate and EffectiveDate MUST be ISO 8601 date-times (DIVERGENCES.md D24), a server-set "
           "EffectiveDate not before CreationDate; an EffectiveDate the client wrote MAY come back as written.",
           f"{SEED}: \"The date and time when the endpoint was created, shown in ISO 8601 format\"",
           exercised_when="a response carried a CreationDate or an EffectiveDate"),

@@ -39,7 +39,7 @@ SCHEMATHESIS_CHECKS = [not_a_server_error, status_code_conformance, content_type
 
 
 def _without_date_formats(node: Any) -> Any:
-    """Response dates are PC303's to judge: it accepts every ISO 8601 form (DIVERGENCES.md D20),
+    """Response dates are PC303's to judge: it accepts every ISO 8601 form (DIVERGENCES.md D24),
     where Schemathesis' `date-time` would accept RFC 3339 only."""
     if isinstance(node, dict):
         return {k: _without_date_formats(v) for k, v in node.items() if not (k == "format" and v == "date-time")}

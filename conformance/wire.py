@@ -40,7 +40,7 @@ FRONT_DOOR_403 = frozenset({
 # The members AWS returns for every endpoint it stored (PCA05, profile aws).
 AWS_ALWAYS = ("ApplicationId", "Id", "CohortId", "CreationDate", "EffectiveDate", "EndpointStatus", "OptOut",
               "RequestId")  # fmt: skip
-# Schema validation leaves dates to PC303, which accepts every ISO 8601 form (D20), not only RFC 3339.
+# Schema validation leaves dates to PC303, which accepts every ISO 8601 form (D24), not only RFC 3339.
 FORMATS = jsonschema.FormatChecker(formats=())
 FORMATS.checks("date-time")(is_iso_datetime)
 
@@ -127,7 +127,7 @@ def check_endpoint(endpoint: Any, exchange: Exchange, findings: Findings | None,
 
 def _check_dates(endpoint: dict[str, Any], exchange: Exchange, findings: Findings | None,
                  written: Written | None) -> None:  # fmt: skip
-    """PC303: both dates ISO 8601 (D20); a server-set EffectiveDate not before CreationDate. An
+    """PC303: both dates ISO 8601 (D24); a server-set EffectiveDate not before CreationDate. An
     EffectiveDate the run wrote itself may come back as written, whatever its order."""
     instants = {}
     for name in ("CreationDate", "EffectiveDate"):

@@ -3,7 +3,7 @@
 Whether a server validates, normalizes or stores as given what a support call wrote is not the
 User resource's contract. So a value the run wrote is judged against what was written, by the
 rules AWS documents for it, never by a stricter one:
-- a date comes back as the same instant, in any ISO 8601 form (DIVERGENCES.md D20);
+- a date comes back as the same instant, in any ISO 8601 form (DIVERGENCES.md D24);
 - Latitude and Longitude come back as written or rounded to one decimal place (AWS's model:
   "rounded to one decimal place");
 - every other value comes back equal (numbers compared as numbers).
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-# ISO 8601 date-times as the suite accepts them (D20): calendar date and time, extended
+# ISO 8601 date-times as the suite accepts them (D24): calendar date and time, extended
 # (2026-11-29T10:50:57.123Z) or basic (20261129T105057Z) format, seconds and fractions optional,
 # the fraction after "." or ",", a UTC designator, an offset (+01:00, +0100, +01) or none.
 _EXTENDED = re.compile(
