@@ -74,8 +74,8 @@ _CHECKS = (
           f"{MODEL}: GetUserEndpoints -> EndpointsResponse.Item"),
     Check("PC102", "GET matches the user ID exactly and case-sensitively", "1",
           "GET MUST NOT list endpoints of users whose ID shares a prefix with, or differs only in "
-          "case, padding or Unicode normalization form from, the requested one; each of them, requested in "
-          "turn, gets exactly its own endpoints.",
+          "case or padding from, the requested one; each of them, requested in turn, gets exactly its own "
+          "endpoints.",
           f"{SEED}: \"A user is an individual who has a unique user ID\"; {MODEL}: EndpointUser.UserId"),
     Check("PC103", "GET is confined to the application in the path", "1",
           "GET MUST NOT list endpoints of the same user ID in another application.",
@@ -136,8 +136,8 @@ _CHECKS = (
           "After DELETE, GET of the same user MUST list none of them (404 or an empty Item).",
           f"{MODEL}: DeleteUserEndpoints \"Deletes all the endpoints that are associated with a specific user ID\""),
     Check("PC403", "DELETE spares every other user", "4",
-          "DELETE MUST NOT remove endpoints of users whose ID shares a prefix or differs only in case, padding "
-          "or Unicode form: not when the user is deleted, and not when each of those users is.",
+          "DELETE MUST NOT remove endpoints of users whose ID shares a prefix or differs only in case or "
+          "padding: not when the user is deleted, and not when each of those users is.",
           f"{SEED}: \"delete all of the endpoints that are associated with a user ID\""),
     Check("PC404", "DELETE spares the same user ID in other applications", "4",
           "DELETE MUST NOT remove endpoints of the same user ID in another application.",
@@ -189,7 +189,8 @@ _CHECKS = (
           "A user ID MUST be matched after percent-decoding; a literal + is a plus, not a space.",
           "RFC 3986 §2.1, §3.3 (percent-encoding of path segments)"),
     Check("PC706", "Unusual user IDs round-trip", "7",
-          "User IDs with spaces, @, :, +, non-ASCII UTF-8 and 255 characters MUST round-trip.",
+          "User IDs with spaces, @, :, +, non-ASCII UTF-8 and 255 characters MUST round-trip; the NFC and "
+          "NFD forms of one ID are two users.",
           f"{MODEL}: EndpointUser.UserId __string (no pattern)"),
     Check("PC707", "No input yields a 5xx", "7",
           "No request, however unusual its IDs or encoding, MAY get a 5xx; a refused ID gets 400 MessageBody. "

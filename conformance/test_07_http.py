@@ -3,6 +3,8 @@ matched after percent-decoding (a literal `+` is a plus), unusual IDs round-trip
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from . import expect, hostile_ids
@@ -95,6 +97,18 @@ def test_unusual_user_ids_round_trip(world: World, client: Client, kind: str) ->
     got = (exchange.json()["Item"][0].get("User") or {}).get("UserId")
     if got != user:
         fail("PC706", f"User.UserId came back as {got!r}, written {user!r}", exchange)
+
+
+@pytest.mark.check("PC706")
+def test_unicode_normalization_forms_are_different_users(world: World, client: Client) -> None:
+    """ "é" composed (NFC) and decomposed (NFD) are different IDs: each gets exactly its own endpoints."""
+    composed = world.name("forme-\u00e9")
+    decomposed = unicodedata.normalize("NFD", composed)
+    owners = {user: world.seed_user(world.app_a, user, 1) for user in (composed, decomposed)}
+    for user, endpoints in owners.items():
+        exchange = client.user("GET", world.app_a, user)
+        expect.status("PC706", exchange, 200, what=f"GET of the user {user!r}")
+        expect.same_endpoints("PC706", exchange, endpoints, f"GET of {user!r} must not match its other Unicode form")
 
 
 def _judge_normalized(exchange: Exchange, name: str) -> None:
