@@ -77,7 +77,9 @@ class Collector:
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         if self.verdict is not None:
-            terminalreporter.write_sep("-", f"reports written to {self.settings.report_dir}/")
+            settings = self.settings
+            terminalreporter.write_sep("-", f"reports written to {settings.report_dir}/; seed {settings.seed}; "
+                                            f"reproduce: {settings.command_line()}")  # fmt: skip
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
         # After pytest's own summary, so that the verdict is the run's last line.

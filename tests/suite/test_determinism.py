@@ -48,8 +48,13 @@ class Recorder:
         self.requests.append((scope["method"], target, b"".join(chunks)))
 
     def normalized(self) -> list[tuple[str, bytes, bytes]]:
-        names = {app.encode(): f"<app{i}>".encode() for i, app in enumerate(self.application_ids)}
-        pattern = re.compile(b"|".join(re.escape(app) for app in names)) if names else None
+        names: dict[bytes, bytes] = {}
+        for i, app in enumerate(self.application_ids):
+            # The suite also requests lookalikes of its applications' IDs (PC501, PC502).
+            names |= {app.encode(): f"<app{i}>".encode(), app.upper().encode(): f"<APP{i}>".encode(),
+                      app[:-1].encode(): f"<app{i}-truncated>".encode()}  # fmt: skip
+        alternatives = sorted(names, key=len, reverse=True)  # the longest first: an ID before its prefix
+        pattern = re.compile(b"|".join(re.escape(app) for app in alternatives)) if names else None
         return [(method, pattern.sub(lambda m: names[m.group(0)], target) if pattern else target,
                  pattern.sub(lambda m: names[m.group(0)], body) if pattern else body)
                 for method, target, body in self.requests]  # fmt: skip
