@@ -127,7 +127,7 @@ _CHECKS = (
           exercised_when="a response carried a ChannelType"),
     Check("PC305", "No fields beyond the documented ones (strict)", "3",
           "Under strict, response objects SHOULD carry only documented fields (others are warnings).",
-          "spec: additionalProperties true (DIVERGENCES.md D14)", Profile.STRICT),
+          "spec: unknown members allowed in responses (DIVERGENCES.md D14)", Profile.STRICT),
     # 4: delete.
     Check("PC401", "DELETE answers 202 with the endpoints it deleted", "4",
           "DELETE MUST answer 202 {\"Item\": [...]} listing exactly the endpoints it removed.",
