@@ -1,9 +1,9 @@
 """Compares the spec with AWS's model (botocore's pinpoint/2016-12-01/service-2.json and botocore's
 rest-json parser) and lists every difference. An empty list means they agree.
 
-Both layers are held to the model's members, types, paths, methods, parameters, statuses and exceptions
-(with the response headers botocore reads them from). They
-differ where the model leaves room (DIVERGENCES.md says why):
+Both layers are held to the model's members, types, paths, methods, parameters, statuses and
+exceptions (with the response headers botocore reads them from). They differ where the model
+leaves room (DIVERGENCES.md says why):
 
 - published (the client contract): an enum of the model is open (`x-extensible-enum`, no `enum`);
   a response string carries no `pattern`, `format` or length that could reject a value AWS
