@@ -109,10 +109,21 @@ def load_bundle() -> dict[str, Any]:
     return _view("conformance_bundle")
 
 
+class _Dumper(yaml.SafeDumper):
+    """Writes multi-line strings (the Markdown descriptions) as literal blocks, as a person would."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
 def render(document: dict[str, Any], fmt: str) -> str:
     if fmt == "json":
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 def built_artifacts() -> dict[Path, str]:

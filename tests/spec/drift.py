@@ -1,8 +1,9 @@
 """Compares the spec with AWS's model (botocore's pinpoint/2016-12-01/service-2.json and botocore's
 rest-json parser) and lists every difference. An empty list means they agree.
 
-Both layers are held to the model's members, types, paths, methods, statuses and exceptions. They
-differ where the model leaves room (DIVERGENCES.md says why):
+Both layers are held to the model's members, types, paths, methods, parameters, statuses and
+exceptions (with the response headers botocore reads them from). They differ where the model
+leaves room (DIVERGENCES.md says why):
 
 - published (the client contract): an enum of the model is open (`x-extensible-enum`, no `enum`);
   a response string carries no `pattern`, `format` or length that could reject a value AWS
@@ -223,6 +224,7 @@ class Drift:
         for status, exception in errors.items():
             self._error_response(name, status, exception, operation["responses"].get(status))
         body = self.shapes[model["input"]["shape"]] if "input" in model else {}
+        self._parameters(name, item, operation, body)
         payload = body.get("payload")
         if payload:
             content = _resolve(self.document, operation.get("requestBody", {})).get("content", {})
@@ -231,6 +233,18 @@ class Drift:
                 self.found.append(f"{name}: the model has a request payload, the spec no JSON request body")
             else:
                 self.shape(body["members"][payload]["shape"], schema, f"{name} request", response=False)
+
+    def _parameters(self, name: str, item: dict[str, Any], operation: dict[str, Any], body: dict[str, Any]) -> None:
+        """Path, query and header parameters are the model's members with those locations (so no
+        `accept` header: SDKs send none)."""
+        item = _resolve(self.document, item)
+        declared = {(p["in"], p["name"]) for p in (_resolve(self.document, p) for p in
+                    [*item.get("parameters", []), *operation.get("parameters", [])])}  # fmt: skip
+        locations = {"uri": "path", "querystring": "query", "header": "header"}
+        wanted = {(locations[m["location"]], m.get("locationName", key)) for key, m in body.get("members", {}).items()
+                  if m.get("location") in locations}  # fmt: skip
+        if declared != wanted:
+            self.found.append(f"{name}: parameters differ: model {sorted(wanted)}, spec {sorted(declared)}")
 
     def _error_response(self, operation: str, status: str, exception: str, response: Any) -> None:
         """Each error is a response and a schema named after the model's exception (so that
