@@ -84,14 +84,19 @@ def _retry_after(exchange: Exchange) -> float | None:
 RAW_TARGET: contextvars.ContextVar[str | None] = contextvars.ContextVar("raw_target", default=None)
 
 
-class _RawTargetPool(urllib3.HTTPConnectionPool):
+class _RawTarget:
+    """Mixed into urllib3's pools: the request line carries RAW_TARGET when one is set."""
+
     def _make_request(self, conn: Any, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
-        return super()._make_request(conn, method, RAW_TARGET.get() or url, *args, **kwargs)
+        return super()._make_request(conn, method, RAW_TARGET.get() or url, *args, **kwargs)  # type: ignore[misc]
 
 
-class _RawTargetHTTPSPool(urllib3.HTTPSConnectionPool):
-    def _make_request(self, conn: Any, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
-        return super()._make_request(conn, method, RAW_TARGET.get() or url, *args, **kwargs)
+class _RawTargetPool(_RawTarget, urllib3.HTTPConnectionPool):
+    pass
+
+
+class _RawTargetHTTPSPool(_RawTarget, urllib3.HTTPSConnectionPool):
+    pass
 
 
 class RawTargetAdapter(requests.adapters.HTTPAdapter):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from . import expect
 from .client import Client, segment
+from .exchange import Exchange
 from .failures import fail
 from .wire import check_message_body
 from .world import World
@@ -42,23 +45,28 @@ def owned_user(world: World) -> tuple[str, list[str]]:
     return user, world.seed_user(world.app_a, user, 1)
 
 
+def probe_lookalikes(
+    world: World, client: Client, method: str, user: str, check_id: str
+) -> Iterator[tuple[str, Exchange]]:
+    """`method` on `user` in each lookalike of the run's application: 404 or 400, a MessageBody."""
+    for kind, raw in lookalikes(world.app_a).items():
+        exchange = client.user(method, "", "", path=f"/v1/apps/{raw}/users/{segment(user)}")
+        expect.status(check_id, exchange, 404, 400, what=f"{method} in the {kind} form of an existing application's ID")
+        check_message_body(exchange, check_id)
+        yield kind, exchange
+
+
 @pytest.mark.check("PC501")
 def test_get_in_a_lookalike_application(world: World, client: Client, owned_user: tuple[str, list[str]]) -> None:
     """IDs that differ from an existing one in case, padding or length name no application."""
-    user, _ = owned_user
-    for kind, raw in lookalikes(world.app_a).items():
-        exchange = client.user("GET", "", "", path=f"/v1/apps/{raw}/users/{segment(user)}")
-        expect.status("PC501", exchange, 404, 400, what=f"GET in the {kind} form of an existing application's ID")
-        check_message_body(exchange, "PC501")
+    for _ in probe_lookalikes(world, client, "GET", owned_user[0], "PC501"):
+        pass
 
 
 @pytest.mark.check("PC502")
 def test_delete_in_a_lookalike_application(world: World, client: Client, owned_user: tuple[str, list[str]]) -> None:
     user, endpoints = owned_user
-    for kind, raw in lookalikes(world.app_a).items():
-        exchange = client.user("DELETE", "", "", path=f"/v1/apps/{raw}/users/{segment(user)}")
-        expect.status("PC502", exchange, 404, 400, what=f"DELETE in the {kind} form of an existing application's ID")
-        check_message_body(exchange, "PC502")
+    for kind, exchange in probe_lookalikes(world, client, "DELETE", user, "PC502"):
         if not world.endpoint_exists(world.app_a, endpoints[0], "PC502"):
             fail("PC502", f"DELETE in the {kind} form of the application's ID deleted the user in the real one",
                  exchange)  # fmt: skip

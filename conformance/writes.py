@@ -23,10 +23,9 @@ import re
 import zlib
 from typing import Any
 
+from .wire import CHANNEL_TYPES  # the model's 13, as the conformance view lists them
 from .written import iso_instant
 
-CHANNEL_TYPES = ("PUSH", "GCM", "APNS", "APNS_SANDBOX", "APNS_VOIP", "APNS_VOIP_SANDBOX", "ADM", "SMS", "VOICE",
-                 "EMAIL", "BAIDU", "CUSTOM", "IN_APP")  # fmt: skip
 LOCALES = ("en_US", "de_DE", "fr_FR", "ja_JP", "pt_BR", "es_MX")
 TIMEZONES = ("America/Los_Angeles", "Europe/Berlin", "Asia/Tokyo", "UTC", "America/Sao_Paulo", "Australia/Sydney")
 COUNTRIES = ("US", "DE", "FR", "JP", "BR", "MX", "AU")
