@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 
 from benchmarks.load import closed_loop
-from pinpoint_conformance.reference.store import _SCHEMA, cohort_of, now_iso
-from tests.processes import free_port, running
+from pinpoint_conformance.reference.store import SCHEMA, cohort_of, now_iso
+from proof.processes import free_port, running
 
 APP = "benchmarkapp"
 
@@ -30,7 +30,7 @@ def build_db(path: Path, total: int) -> None:
     of 10 endpoints each (written with SQLite directly: a million UpdateEndpoint calls would
     measure the client)."""
     db = sqlite3.connect(path)
-    db.executescript(_SCHEMA)
+    db.executescript(SCHEMA)
     stamp = now_iso()
     db.execute("INSERT INTO applications VALUES (?, ?)", (APP, json.dumps({"Id": APP, "Arn": "arn", "Name": "b"})))
 

@@ -21,8 +21,8 @@ import time
 from pathlib import Path
 
 from pinpoint_conformance import spec
-from tests.variants import CONFORMING, FAULTY, Variant
-from tests.verdicts.runner import ROOT, run_suite
+from proof.suite_runs import ROOT, run_suite
+from proof.variants import CONFORMING, FAULTY, Variant
 
 
 def plain_schemathesis(base_url: str, document: Path, folder: Path) -> tuple[bool, float, str]:

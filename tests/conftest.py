@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.processes import ROOT
+from proof.processes import ROOT
 
 MUTATION = ROOT / "reports" / "mutation"
 STABILITY = ROOT / "reports" / "stability"

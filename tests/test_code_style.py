@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from tests.processes import ROOT
+from proof.processes import ROOT
 
 
 def test_ruff_check_is_clean() -> None:

@@ -14,7 +14,7 @@ from typing import Any
 import requests
 
 from pinpoint_conformance.reference import create_app, start_in_thread
-from tests.processes import free_port, running
+from proof.processes import free_port, running
 
 
 def _serve(db: Path, port: int) -> contextlib.AbstractContextManager[str]:

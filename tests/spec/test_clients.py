@@ -23,7 +23,7 @@ import pytest
 
 from pinpoint_conformance import spec
 from pinpoint_conformance.reference import start_in_thread
-from tests.processes import ROOT
+from proof.processes import ROOT
 from tests.spec.clients import openapi_generator_python_driver, openapi_python_client_driver
 from tests.spec.clients.scenario import expected, scenario
 from tests.spec.variance import variance_app

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from pinpoint_conformance import spec
-from tests.processes import ROOT
+from proof.processes import ROOT
 
 BUNDLE = spec.dist_path("3.0.3", "yaml")
 

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from pinpoint_conformance import spec
-from tests.processes import ROOT
+from proof.processes import ROOT
 
 
 def test_dist_equals_what_the_sources_produce() -> None:

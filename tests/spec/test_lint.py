@@ -12,7 +12,7 @@ import subprocess
 import pytest
 
 from pinpoint_conformance import spec
-from tests.processes import ROOT
+from proof.processes import ROOT
 
 DOCUMENTS = [spec.user_spec_path(), spec.support_spec_path(), *(spec.dist_path(v, "yaml") for v in spec.DIST_VERSIONS)]
 BIN = ROOT / "node_modules" / ".bin"

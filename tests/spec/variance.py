@@ -11,8 +11,8 @@ from urllib.parse import unquote_to_bytes
 from starlette.requests import Request
 
 from pinpoint_conformance.reference import create_app
+from proof.variants.middleware import ResponseRewrite, on_user_json
 from tests.spec.clients.scenario import NEW_CHANNEL
-from tests.variants.middleware import ResponseRewrite, on_user_json
 
 
 def _user_id(request: Request) -> str:

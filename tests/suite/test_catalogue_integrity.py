@@ -7,8 +7,8 @@ from __future__ import annotations
 import ast
 
 from conformance import catalog
-from tests.processes import ROOT
-from tests.variants import CONFORMING, FAULTY
+from proof.processes import ROOT
+from proof.variants import CONFORMING, FAULTY
 
 
 def _marked_checks() -> dict[str, list[str]]:

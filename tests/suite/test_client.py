@@ -19,7 +19,7 @@ from conformance.client import Client
 from conformance.failures import ConformanceFailure
 from conformance.settings import Settings
 from pinpoint_conformance.reference import create_app, start_in_thread
-from tests.variants.middleware import Intercept
+from proof.variants.middleware import Intercept
 
 
 @contextmanager

@@ -10,7 +10,7 @@ from pathlib import Path
 from starlette.types import Message, Receive, Scope, Send
 
 from pinpoint_conformance.reference import create_app, start_in_thread
-from tests.verdicts.runner import run_suite
+from proof.suite_runs import run_suite
 
 
 class Recorder:

@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from pinpoint_conformance.reference import RunningServer, create_app, start_in_thread
-from tests.verdicts.runner import ROOT, run_suite
+from proof.suite_runs import ROOT, run_suite
 
 
 @pytest.fixture(scope="module")
@@ -121,8 +121,8 @@ def test_sigv4_signing_and_redaction(tmp_path: Path) -> None:
     secret, token = "wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY", "FQoGZXIvYXdzEXAMPLETOKEN"
     from starlette.responses import JSONResponse
 
-    from tests.variants.catalog import reference as reference_server
-    from tests.variants.middleware import Intercept
+    from proof.variants.catalogue import reference as reference_server
+    from proof.variants.middleware import Intercept
 
     def require_signature(request):  # a server that checks signatures exist, as AWS's front door does
         if not request.headers.get("authorization", "").startswith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"):

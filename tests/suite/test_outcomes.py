@@ -12,10 +12,10 @@ from starlette.responses import Response
 
 from conformance.failures import ConformanceFailure, fail
 from pinpoint_conformance.reference import start_in_thread
-from tests.variants import VARIANTS
-from tests.variants.catalog import message, reference
-from tests.variants.middleware import Intercept
-from tests.verdicts.runner import ROOT, run_suite
+from proof.suite_runs import ROOT, run_suite
+from proof.variants import VARIANTS
+from proof.variants.catalogue import message, reference
+from proof.variants.middleware import Intercept
 
 
 def create_app_answers(answer: Response) -> Intercept:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.variants import VARIANTS
-from tests.verdicts.runner import run_suite
+from proof.suite_runs import run_suite
+from proof.variants import VARIANTS
 
 
 @pytest.fixture(scope="module")

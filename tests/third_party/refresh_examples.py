@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import shutil
 
+from proof.suite_runs import ROOT, run_suite
 from tests.third_party.targets import MOTO_ENV, SUITE_OPTIONS, moto_server, prism_mock
-from tests.verdicts.runner import ROOT, run_suite
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from pinpoint_conformance import spec
-from tests.processes import ROOT, free_port, running
+from proof.processes import ROOT, free_port, running
 
 # moto routes a request to a service by the credential scope of its SigV4 signature.
 MOTO_ENV = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_CONFIG_FILE": os.devnull,

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from conformance import catalog
+from proof.suite_runs import SuiteRun, run_suite
 from tests.third_party.targets import MOTO_ENV, SUITE_OPTIONS, moto_server, prism_mock
-from tests.verdicts.runner import SuiteRun, run_suite
 
 SHAPE = {"PC301", "PC302", "PC303", "PC304", "PC701", "PC702"}
 SEMANTIC = {"PC101", "PC102", "PC103", "PC104", "PC201", "PC202", "PC203", "PC204", "PC401", "PC402", "PC501"}

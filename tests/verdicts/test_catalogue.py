@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.variants import CONFORMING, FAULTY, Variant
-from tests.verdicts.runner import ROOT, SuiteRun, run_suite
+from proof.suite_runs import ROOT, SuiteRun, run_suite
+from proof.variants import CONFORMING, FAULTY, Variant
 
 RESULTS = ROOT / "reports" / "mutation"
 STABILITY = ROOT / "reports" / "stability"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.variants import CONFORMING, FAULTY, Variant
+from proof.variants import CONFORMING, FAULTY, Variant
 from tests.verdicts.test_catalogue import record, run_variant
 
 SEEDS = ("1", "2", "3", "4")

@@ -21,7 +21,7 @@ from typing import Any
 from .errors import bad_request, not_found
 from .validation import MAX_ENDPOINTS_PER_USER
 
-_SCHEMA = """
+SCHEMA = """
 CREATE TABLE IF NOT EXISTS applications (
     id TEXT PRIMARY KEY,
     document TEXT NOT NULL
@@ -61,7 +61,7 @@ class Store:
         self._db.execute("PRAGMA foreign_keys = ON")
         if path != ":memory:":
             self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.executescript(_SCHEMA)
+        self._db.executescript(SCHEMA)
 
     def close(self) -> None:
         with self._lock:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.processes import ROOT
+from proof.processes import ROOT
 
 # Catalogue runs keep the generated phase short and the suite's default seed (a run without
 # --seed is deterministic); the timeout is short so that hanging variants cost seconds, not minutes.

@@ -14,9 +14,9 @@ from urllib.parse import quote, urlsplit
 import pytest
 import requests
 
-from tests.variants import VARIANTS
-from tests.variants.as_given import SERVER_ZONE, same_instant
-from tests.variants.proxy import Refused, normalize
+from proof.variants import VARIANTS
+from proof.variants.as_given import SERVER_ZONE, same_instant
+from proof.variants.proxy import Refused, normalize
 
 GIVEN = {
     "ChannelType": "SMS",
