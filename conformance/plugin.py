@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -24,6 +24,9 @@ from .failures import ConformanceFailure, Findings
 from .reporting.collector import Collector
 from .settings import Settings, add_options, parse_seed
 from .world import World
+
+if TYPE_CHECKING:
+    from pinpoint_conformance.server_process import ServerProcess
 
 # Checks whose findings are warnings under core and aws, failures under strict.
 STRICT_FAILURES = {"PC604"}
@@ -51,11 +54,13 @@ def pytest_configure(config: pytest.Config) -> None:
         # Chosen once on the controller, so that every xdist worker shares the seed and the target.
         config.option.seed = parse_seed(config.option.seed)
         if not (config.option.base_url or os.environ.get("PINPOINT_BASE_URL")):
-            from pinpoint_conformance.reference import create_app, start_in_thread
+            from pinpoint_conformance import server_process
 
-            server = start_in_thread(create_app())
+            # Not waited for here: it starts while the suite collects (see `client` below).
+            server = server_process.start()
             config.option.base_url = server.base_url
             config.option.embedded_reference = True
+            config.stash[SERVER_KEY] = server
             config.add_cleanup(server.stop)
     settings = Settings.from_config(config)
     SENSITIVE_HEADERS.update(name.lower() for name in settings.headers)
@@ -78,6 +83,7 @@ def pytest_configure_node(node: Any) -> None:
 
 
 SETTINGS_KEY = pytest.StashKey[Settings]()
+SERVER_KEY: pytest.StashKey[ServerProcess] = pytest.StashKey()
 SIGNER_KEY = pytest.StashKey[SigV4Signer]()
 FINDINGS_KEY = pytest.StashKey[Findings]()
 
@@ -146,6 +152,12 @@ def settings(request: pytest.FixtureRequest) -> Settings:
 
 @pytest.fixture(scope="session")
 def client(settings: Settings, request: pytest.FixtureRequest) -> Iterator[Client]:
+    server = request.config.stash.get(SERVER_KEY, None)
+    if server is not None:
+        try:
+            server.wait_until_ready()
+        except RuntimeError as error:
+            pytest.exit(f"pinpoint-conformance: {error}", returncode=3)
     client = Client(settings, request.config.stash.get(SIGNER_KEY, None))
     yield client
     client.close()

@@ -18,7 +18,10 @@ def _serve(args: argparse.Namespace) -> int:
     # Imported here, not at the top: `run` must hand pytest a process that has not imported the
     # server's stack yet (pytest rewrites the asserts of plugins it loads itself).
     from .reference import FaultOptions, create_app, serve
+    from .server_process import exit_when_stdin_closes
 
+    if args.exit_when_stdin_closes:
+        exit_when_stdin_closes()
     faults = FaultOptions(throttle=args.throttle, latency_ms=args.latency)
     serve(create_app(args.db or ":memory:", faults), args.host, args.port)
     return 0
@@ -56,6 +59,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     serve_cmd.add_argument(
         "--latency", type=float, default=0.0, metavar="MS", help="delay every response by MS milliseconds"
+    )
+    serve_cmd.add_argument(
+        "--exit-when-stdin-closes",
+        action="store_true",
+        help="stop when standard input is closed (how the suite ends the server it starts)",
     )
 
     run_cmd = commands.add_parser(

@@ -1,0 +1,72 @@
+"""The reference server in a process of its own, on a free loopback port: the suite's embedded
+default target. Kept apart from `reference/` so that starting it imports nothing of the server's
+stack into the suite's process.
+
+In a process of its own the server starts on the other core while the suite imports and collects,
+and its request handling does not compete with the suite's for one interpreter lock (in a thread
+of the suite's process it did, and a verdict took about a second longer;
+benchmarks/suite_runtime.py)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+
+
+@dataclass
+class ServerProcess:
+    base_url: str
+    port: int
+    process: subprocess.Popen[bytes]
+
+    def wait_until_ready(self, timeout: float = 30) -> None:
+        """Return once the server accepts connections; raise RuntimeError if it exited or took too long."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return
+            except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"the reference server exited with status {self.process.returncode}") from None
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"the reference server did not start within {timeout:g} s") from None
+                time.sleep(0.01)
+
+    def stop(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()  # the server's watch thread exits at end-of-file
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def start() -> ServerProcess:
+    """Start `pinpoint-conformance serve` on a free loopback port and return at once, without
+    waiting for it to listen: call `wait_until_ready` before the first request."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "pinpoint_conformance", "serve", "--host", "127.0.0.1", "--port", str(port),
+               "--exit-when-stdin-closes"]  # fmt: skip
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    return ServerProcess(f"http://127.0.0.1:{port}", port, process)
+
+
+def exit_when_stdin_closes() -> None:
+    """In the server: exit once standard input reaches end-of-file, so that a server started by
+    `start` ends with its parent, even a parent that was killed."""
+
+    def watch() -> None:
+        while sys.stdin.buffer.read(4096):
+            pass
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
