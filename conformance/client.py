@@ -12,7 +12,6 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import requests
-import requests.adapters
 import urllib3
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
@@ -48,16 +47,18 @@ class SigV4Signer:
             raise RuntimeError("--sigv4 was given but the AWS credential chain found no credentials")
         self._auth = SigV4Auth(credentials.get_frozen_credentials(), SIGNING_NAME, region)
 
-    def sign(self, prepared: requests.PreparedRequest) -> None:
-        body = prepared.body or b""
-        aws = AWSRequest(
-            method=prepared.method,
-            url=prepared.url,
-            data=body,
-            headers={k: v for k, v in prepared.headers.items() if k.lower() != "connection"},
-        )
+    def signed_headers(
+        self, method: str, url: str, headers: dict[str, str], body: bytes | str | None
+    ) -> dict[str, str]:
+        """`headers` with the SigV4 headers added."""
+        aws = AWSRequest(method=method, url=url, data=body or b"",
+                         headers={k: v for k, v in headers.items() if k.lower() != "connection"})  # fmt: skip
         self._auth.add_auth(aws)
-        for name, value in aws.headers.items():
+        return {**headers, **dict(aws.headers.items())}
+
+    def sign(self, prepared: requests.PreparedRequest) -> None:
+        signed = self.signed_headers(str(prepared.method), str(prepared.url), dict(prepared.headers), prepared.body)
+        for name, value in signed.items():
             prepared.headers[name] = value
 
     def __call__(self, prepared: requests.PreparedRequest) -> requests.PreparedRequest:  # requests' auth API
@@ -98,12 +99,6 @@ class _RawTargetPool(_RawTarget, urllib3.HTTPConnectionPool):
 
 class _RawTargetHTTPSPool(_RawTarget, urllib3.HTTPSConnectionPool):
     pass
-
-
-class RawTargetAdapter(requests.adapters.HTTPAdapter):
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {"http": _RawTargetPool, "https": _RawTargetHTTPSPool}
 
 
 def read_environment_once(session: requests.Session, base_url: str) -> None:
@@ -169,20 +164,53 @@ class DeadlineSession(requests.Session):
         return response
 
 
+def _pool_manager(base_url: str) -> urllib3.PoolManager:
+    """urllib3 pools that put RAW_TARGET on the request line; through the proxy the environment
+    names for `base_url` (HTTP(S)_PROXY, NO_PROXY), read once."""
+    proxy = requests.utils.get_environ_proxies(base_url).get(urlsplit(base_url).scheme)
+    manager = urllib3.ProxyManager(proxy, retries=False) if proxy else urllib3.PoolManager(retries=False)
+    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    if bundle:
+        manager.connection_pool_kw["ca_certs"] = bundle
+    manager.pool_classes_by_scheme = {"http": _RawTargetPool, "https": _RawTargetHTTPSPool}
+    return manager
+
+
+class _Response:
+    """What `read_within` needs of a response: urllib3's own, as `raw`."""
+
+    def __init__(self, raw: urllib3.BaseHTTPResponse) -> None:
+        self.raw = raw
+
+    def close(self) -> None:
+        self.raw.release_conn()
+
+
 class Client:
+    """The checks' own requests go through urllib3 directly: requests' session machinery (hooks,
+    cookies, environment look-ups, re-preparation) doubled the suite's cost per request, and a run
+    sends about 900 of them. Generated requests keep going through a requests session, which
+    Schemathesis needs (`generated_session`)."""
+
     def __init__(self, settings: Settings, signer: SigV4Signer | None = None) -> None:
         self.settings = settings
         self.signer = signer
-        self.session = requests.Session()
-        self.session.mount("http://", RawTargetAdapter())
-        self.session.mount("https://", RawTargetAdapter())
-        self.session.headers.update(settings.headers)
-        read_environment_once(self.session, settings.base_url)
+        self._pool = _pool_manager(settings.base_url)
+        # What requests would send by default, so that both kinds of request look alike to a server.
+        self._headers = {"User-Agent": requests.utils.default_user_agent(), "Accept-Encoding": "gzip, deflate",
+                         "Accept": "*/*", **settings.headers}  # fmt: skip
+        netrc = requests.utils.get_netrc_auth(settings.base_url)
+        if netrc and not any(name.lower() == "authorization" for name in self._headers):
+            self._headers.update(urllib3.make_headers(basic_auth=":".join(netrc)))
         self.findings: Findings | None = None  # the current test's: warnings and observations
         self.ledger = Ledger()  # what the run wrote through the support calls
 
     def close(self) -> None:
-        self.session.close()
+        self._pool.clear()
+
+    def drop_connections(self) -> None:
+        """Close every kept-alive connection: the next requests open fresh ones."""
+        self._pool.clear()
 
     # Sending ------------------------------------------------------------------------------
 
@@ -203,24 +231,38 @@ class Client:
             time.sleep(delay)
         raise AssertionError("unreachable")
 
+    def _request_headers(self, method: str, headers: dict[str, Any] | None, body: bytes | None) -> dict[str, str]:
+        """The default headers with the check's own on top (a header the check sets to None is not
+        sent), and Content-Length as requests sends it: the body's length, or 0 for a method other
+        than GET and HEAD without a body."""
+        merged = dict(self._headers)
+        if body is not None or method not in ("GET", "HEAD"):
+            merged["Content-Length"] = str(len(body or b""))
+        for name, value in (headers or {}).items():
+            for existing in [key for key in merged if key.lower() == name.lower()]:
+                del merged[existing]
+            if value is not None:
+                merged[name] = value
+        return merged
+
     def _send_once(self, method: str, path: str, body: bytes | None, headers: dict[str, Any] | None,
                    sign: bool) -> Exchange:  # fmt: skip
-        url = self.settings.base_url + path
-        request = requests.Request(method, url, headers=headers or {}, data=body)
-        prepared = self.session.prepare_request(request)
-        prepared.url = url  # exactly as the check encoded it: no re-quoting
+        url = self.settings.base_url + path  # exactly as the check encoded it: no re-quoting
+        request_headers = self._request_headers(method, headers, body)
         signer = self.signer if sign else None
         if signer is not None:
-            signer.sign(prepared)
-        exchange = Exchange(method, url, dict(prepared.headers), body, sigv4_region=signer and signer.region)
+            request_headers = signer.signed_headers(method, url, request_headers, body)
+        exchange = Exchange(method, url, request_headers, body, sigv4_region=signer and signer.region)
         timeout = self.settings.timeout
         started = time.monotonic()
         token = RAW_TARGET.set(urlsplit(self.settings.base_url).path + path)
         try:
-            response = self.session.send(prepared, timeout=(timeout, timeout), stream=True, allow_redirects=False)
-            exchange.status = response.status_code
-            exchange.response_headers = dict(response.headers)
-            exchange.response_body = self._read_body(response, exchange, started)
+            raw = self._pool.urlopen(method, url, body=body, headers=request_headers, redirect=False, retries=False,
+                                     preload_content=False,
+                                     timeout=urllib3.Timeout(connect=timeout, read=timeout))  # fmt: skip
+            exchange.status = raw.status
+            exchange.response_headers = dict(raw.headers)
+            exchange.response_body = self._read_body(_Response(raw), exchange, started)
         except (requests.exceptions.ContentDecodingError, urllib3.exceptions.DecodeError) as error:
             exchange.error = f"the body does not decode as its Content-Encoding says ({error})"
             fail("PC704", exchange.error, exchange)
@@ -239,7 +281,7 @@ class Client:
             exchange.elapsed_ms = (time.monotonic() - started) * 1000
         return exchange
 
-    def _read_body(self, response: requests.Response, exchange: Exchange, started: float) -> bytes:
+    def _read_body(self, response: Any, exchange: Exchange, started: float) -> bytes:
         try:
             return read_within(response, started + self.settings.timeout)
         except BodyTooLarge:

@@ -46,5 +46,5 @@ def test_responses_arrive_within_the_timeout(world: World, client: Client,
 
 @pytest.mark.check("PC804")
 def test_new_connections_are_answered(world: World, client: Client, burst_user: tuple[str, list[str]]) -> None:
-    client.session.close()  # the next requests open fresh connections
+    client.drop_connections()  # the next requests open fresh connections
     _burst(world, client, *burst_user, "PC804")
