@@ -9,6 +9,7 @@ own check as blocked.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -101,6 +102,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             continue
         if check.profile > settings.profile:
             item.add_marker(pytest.mark.skip(reason=f"{check.id} runs under --profile {check.profile.name.lower()}"))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    # What is alive now (the imported modules of pytest, Schemathesis, Hypothesis…) lives until the
+    # end: moved out of the collector's reach, so that the collections of the run, and those pytest
+    # forces at its end, do not walk it again and again.
+    gc.freeze()
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
