@@ -13,9 +13,6 @@ from urllib.parse import quote, urlsplit
 
 import requests
 import urllib3
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
-from botocore.session import Session as BotocoreSession
 
 from . import wire
 from .exchange import Exchange
@@ -41,6 +38,10 @@ class SigV4Signer:
     """Signs prepared requests with botocore's SigV4, for the service name of AWS's model."""
 
     def __init__(self, region: str) -> None:
+        # botocore is imported here, only for signed runs: a tenth of a second of every start-up.
+        from botocore.auth import SigV4Auth
+        from botocore.session import Session as BotocoreSession
+
         self.region = region
         credentials = BotocoreSession().get_credentials()
         if credentials is None:
@@ -51,6 +52,8 @@ class SigV4Signer:
         self, method: str, url: str, headers: dict[str, str], body: bytes | str | None
     ) -> dict[str, str]:
         """`headers` with the SigV4 headers added."""
+        from botocore.awsrequest import AWSRequest
+
         aws = AWSRequest(method=method, url=url, data=body or b"",
                          headers={k: v for k, v in headers.items() if k.lower() != "connection"})  # fmt: skip
         self._auth.add_auth(aws)

@@ -7,10 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
-import botocore.exceptions
 import pytest
-from botocore.config import Config
 
 from . import expect
 from .client import Client, user_path
@@ -36,6 +33,10 @@ def test_errors_name_their_exception(world: World, client: Client) -> None:
 
 
 def _boto3_client(settings: Settings) -> Any:
+    # boto3 is imported by the tests that use it (profile aws), not by every run's collection.
+    import boto3
+    from botocore.config import Config
+
     config = Config(retries={"max_attempts": settings.max_attempts, "mode": "standard"},
                     connect_timeout=settings.timeout, read_timeout=settings.timeout)  # fmt: skip
     credentials = {} if settings.sigv4 else {"aws_access_key_id": "conformance", "aws_secret_access_key": "x"}
@@ -52,13 +53,15 @@ def _boto3_client(settings: Settings) -> Any:
 
 @pytest.mark.check("PCA03")
 def test_boto3_reads_responses_and_raises_typed_exceptions(world: World, settings: Settings) -> None:
+    from botocore.exceptions import BotoCoreError, ClientError
+
     pinpoint = _boto3_client(settings)
     user = world.name("boto3")
     endpoints = world.seed_user(world.app_a, user, 2)
     try:
         listed = pinpoint.get_user_endpoints(ApplicationId=world.app_a, UserId=user)["EndpointsResponse"]["Item"]
         deleted = pinpoint.delete_user_endpoints(ApplicationId=world.app_a, UserId=user)["EndpointsResponse"]["Item"]
-    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError, KeyError) as error:
+    except (BotoCoreError, ClientError, KeyError) as error:
         fail("PCA03", f"boto3 could not read the response: {type(error).__name__}: {error}")
     for what, items in (("get_user_endpoints", listed), ("delete_user_endpoints", deleted)):
         got = sorted(item.get("Id", "") for item in items)
@@ -68,7 +71,7 @@ def test_boto3_reads_responses_and_raises_typed_exceptions(world: World, setting
         pinpoint.get_user_endpoints(ApplicationId=world.unknown_application("boto3"), UserId=user)
     except pinpoint.exceptions.NotFoundException:
         pass
-    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as error:
+    except (BotoCoreError, ClientError) as error:
         fail("PCA03", f"boto3 raised {type(error).__name__} ({error}) for an unknown application, "
                             "not NotFoundException")  # fmt: skip
     else:
