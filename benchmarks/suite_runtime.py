@@ -1,66 +1,206 @@
-"""How long a verdict takes against the embedded reference server, as a user runs it
-(`pinpoint-conformance run`: a process of its own, start-up included). Run:
-`.venv/bin/python -m benchmarks.suite_runtime [--repeat 3]`.
+"""How long a verdict takes, as a user runs it (a process of its own, start-up included), against
+three targets, next to plain and expert Schemathesis on the same targets in the same run. Run:
+`.venv/bin/python -m benchmarks.suite_runtime [--repeat 5] [--before DIR]`; it prints a Markdown
+table and writes it with the raw times to reports/suite-runtime.{md,json}.
 
-Each configuration runs --repeat times; the table gives the median and the slowest wall time. Every
-configuration runs twice: with PYTHONDONTWRITEBYTECODE=1 (no bytecode cache, as in many CI and
-container images) and without it (after a first, cache-warming run).
+Targets: the embedded reference server (the main job, `pinpoint-conformance run` with no URL: the
+suite starts the server itself), the reference server started beforehand (`--base-url`), and the
+minimal standard-library server in proof/independent/ (`--base-url`). Every suite row runs twice:
+with PYTHONDONTWRITEBYTECODE=1 (no bytecode cache, as in many CI and container images) and without
+it (after a cache-warming run). `--before DIR` adds the main job run from another checkout (e.g. a
+`git worktree` of an older commit), so that a before/after ratio comes from one run.
 
-What the profile found (`python -X importtime`, and wall times with and without the option):
-pytest rewrites the asserts of every module of every distribution that registers a pytest11
-plugin, Schemathesis' whole package among them, and without a bytecode cache it does so on every
-run. The suite's checks raise their own failures and need no rewritten asserts, so the CLI (and
-the project's catalogue runner) pass `--assert=plain`; the "--assert=rewrite" row below is the
-start-up as it was before.
+The Schemathesis rows (the pinned CLI, a fresh folder each run, the same seed and budget as the
+suite: `--max-examples` equal to the suite's default, `--request-timeout` its default timeout):
+- plain: `schemathesis run` on the User resource's document alone, `--checks all`, as a first try;
+- expert: the bundle with the support calls and their OpenAPI links, every phase (stateful
+  included), `--checks all` without the two checks the contract disagrees with
+  (positive_data_acceptance, use_after_free; see conformance/properties.py).
+
+What the profile found (cProfile and `python -X importtime` of a run, 2026-11-29), in the order it
+was fixed, each measured by this script or A/B on the same machine:
+1. pytest rewrote the asserts of every installed pytest11 plugin's package (Schemathesis' whole
+   package) on every run without a bytecode cache: the CLI passes `--assert=plain` (before).
+2. requests re-read os.environ twice per request (proxy look-up), a fifth of the per-request
+   cost: the environment is read once per session (`client.read_environment_once`).
+3. The spec's YAML was parsed by PyYAML's pure-Python loader, about 0.3 s of every start-up:
+   libyaml's loader is used when PyYAML has it.
+4. The embedded reference server ran in a thread of the suite's process and competed with it for
+   the interpreter lock: it now runs in a process of its own, started before collection
+   (pinpoint_conformance/server_process.py), so its start-up overlaps the suite's.
+5. requests' session machinery cost about 1 ms per request of the ~900 a run sends: the checks' own
+   requests go through urllib3 directly (generated ones keep requests, which Schemathesis needs).
+6. The garbage collector walked every imported module's objects at each full collection (and
+   pytest forces several at exit): the objects alive after collection are frozen (gc.freeze),
+   about 1 s of CPU a run.
+7. boto3/botocore were imported by every run: now only by signed runs and profile aws.
+8. The default budget of generated examples is the one the proof of the verdicts runs at (20
+   per property check; it was 40): every generated example costs about 10 ms.
+What remains is a floor: importing pytest, Schemathesis and Hypothesis takes about 1.5 s of the
+run on this machine before any test starts, Schemathesis' schema and state-machine set-up about
+0.4 s each for PC901 and PC903, and each of the ~900 requests a round trip to the server.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
 
-CONFIGURATIONS = {
-    "core (default)": [],
-    "core, --assert=rewrite (as before)": ["--assert=rewrite"],
-    "aws": ["--profile", "aws"],
-    "strict": ["--profile", "strict"],
-    "core, -n 2": ["-n", "2"],
-    "core, --max-examples 200": ["--max-examples", "200"],
-}
+from conformance.settings import DEFAULT_MAX_EXAMPLES, DEFAULT_TIMEOUT
+from pinpoint_conformance import spec
+from proof.processes import ROOT, free_port, running
+
+SEED = "20261129"
+REPORTS = ROOT / "reports"
 
 
-def run_once(options: list[str], env: dict[str, str]) -> tuple[float, str]:
+@dataclass
+class Row:
+    target: str
+    tool: str
+    bytecode_cache: str
+    times: list[float]
+    outcome: str
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+
+def timed(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, subprocess.CompletedProcess[str]]:
+    started = time.monotonic()
+    result = subprocess.run(command, capture_output=True, text=True, check=False, env=env, cwd=cwd, timeout=1800)
+    return time.monotonic() - started, result
+
+
+def suite_command(base_url: str | None, reports: Path, extra: tuple[str, ...] = ()) -> list[str]:
+    command = [sys.executable, "-m", "pinpoint_conformance", "run", "--report-dir", str(reports), "-q",
+               "-p", "no:cacheprovider", *extra]  # fmt: skip
+    return command + (["--base-url", base_url] if base_url else [])
+
+
+def verdict_of(result: subprocess.CompletedProcess[str]) -> str:
+    lines = [line for line in result.stdout.splitlines() if "verdict:" in line] or ["?: ?"]
+    return lines[-1].split(" — ")[0].split(": ")[-1]
+
+
+def run_suite(base_url: str | None, env: dict[str, str], cwd: Path = ROOT) -> tuple[float, str]:
     with tempfile.TemporaryDirectory() as reports:
-        started = time.monotonic()
-        result = subprocess.run([sys.executable, "-m", "pinpoint_conformance", "run", "--report-dir", reports,
-                                 "-q", "-p", "no:cacheprovider", *options],
-                                capture_output=True, text=True, check=False, env=env)  # fmt: skip
-        elapsed = time.monotonic() - started
-    lines = result.stdout.strip().splitlines() or ["?"]
-    return elapsed, lines[-1].split(" — ")[0].split(": ")[-1]
+        elapsed, result = timed(suite_command(base_url, Path(reports)), env, cwd)
+    return elapsed, verdict_of(result)
+
+
+def schemathesis_command(kind: str, document: Path, base_url: str) -> list[str]:
+    common = ["--url", base_url, "--max-examples", str(DEFAULT_MAX_EXAMPLES), "--request-timeout",
+              f"{DEFAULT_TIMEOUT:g}", "--seed", SEED]  # fmt: skip
+    if kind == "plain":
+        return [sys.executable, "-m", "schemathesis.cli", "run", str(document), "--checks", "all", *common]
+    return [sys.executable, "-m", "schemathesis.cli", "run", str(document), "--checks", "all",
+            "--exclude-checks", "positive_data_acceptance,use_after_free",
+            "--phases", "examples,coverage,fuzzing,stateful", *common]  # fmt: skip
+
+
+def run_schemathesis(kind: str, base_url: str, env: dict[str, str]) -> tuple[float, str]:
+    # A fresh folder every run: Schemathesis keeps the crashes it found in .schemathesis/ of its
+    # working folder and replays them in later runs.
+    with tempfile.TemporaryDirectory() as folder:
+        document = Path(folder) / "spec.json"
+        document.write_text(json.dumps(spec.load_user_spec() if kind == "plain" else spec.load_bundle()))
+        elapsed, result = timed(schemathesis_command(kind, document, base_url), env, Path(folder))
+    return elapsed, "found problems" if result.returncode else "found nothing"
+
+
+@contextmanager
+def target(name: str) -> Iterator[str | None]:
+    """The base URL of a target (None: the suite's embedded reference server)."""
+    if name == "embedded reference server (main job)":
+        yield None
+        return
+    port = free_port()
+    if name == "reference server (--base-url)":
+        command = [sys.executable, "-m", "pinpoint_conformance", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    else:
+        command = [sys.executable, str(ROOT / "proof/independent/pinpoint_emulator.py"), "--host", "127.0.0.1",
+                   "--port", str(port)]  # fmt: skip
+    with running(command, port) as base_url:
+        yield base_url
+
+
+TARGETS = ("embedded reference server (main job)", "reference server (--base-url)",
+           "standard-library server (proof/independent)")  # fmt: skip
+
+
+def measure(repeat: int, before: Path | None) -> list[Row]:
+    no_cache = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    cache = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    rows: list[Row] = []
+    for name in TARGETS:
+        with target(name) as base_url:
+            for label, env in (("no", no_cache), ("yes", cache)):
+                if env is cache:
+                    run_suite(base_url, env)  # warm the cache
+                runs = [run_suite(base_url, env) for _ in range(repeat)]
+                rows.append(Row(name, "pinpoint-conformance", label, [t for t, _ in runs], runs[-1][1]))
+                print(rows[-1], flush=True)
+            if before is not None and base_url is None:
+                old = {**no_cache, "PYTHONPATH": f"{before / 'src'}:{before}"}
+                runs = [run_suite(None, old, before) for _ in range(repeat)]
+                rows.append(Row(name, f"pinpoint-conformance at {before.name} (before)", "no",
+                                [t for t, _ in runs], runs[-1][1]))  # fmt: skip
+                print(rows[-1], flush=True)
+            url = base_url
+            if url is None:  # Schemathesis needs a URL: the reference server, started for it
+                with target("reference server (--base-url)") as started:
+                    rows += schemathesis_rows(name, started, repeat, no_cache)
+            else:
+                rows += schemathesis_rows(name, url, repeat, no_cache)
+    return rows
+
+
+def schemathesis_rows(name: str, base_url: str, repeat: int, env: dict[str, str]) -> list[Row]:
+    rows = []
+    for kind in ("plain", "expert"):
+        runs = [run_schemathesis(kind, base_url, env) for _ in range(repeat)]
+        rows.append(Row(name, f"Schemathesis, {kind}", "no", [t for t, _ in runs], runs[-1][1]))
+        print(rows[-1], flush=True)
+    return rows
+
+
+def table(rows: list[Row]) -> str:
+    lines = ["| Target | Tool | Bytecode cache | Median wall time | Slowest | Outcome | Suite ÷ this |",
+             "|---|---|---|---|---|---|---|"]  # fmt: skip
+    suite = {r.target: r.median for r in rows if r.tool == "pinpoint-conformance" and r.bytecode_cache == "no"}
+    for row in rows:
+        ratio = f"{suite[row.target] / row.median:.2f}×" if row.tool != "pinpoint-conformance" else ""
+        lines.append(f"| {row.target} | {row.tool} | {row.bytecode_cache} | {row.median:.1f} s | {max(row.times):.1f} s"
+                     f" | {row.outcome} | {ratio} |")  # fmt: skip
+    return "\n".join(lines)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--before", type=Path, help="a checkout of an older commit: its main job is timed too")
     args = parser.parse_args()
-    no_cache = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    cache = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    print("| Configuration | Bytecode cache | Median wall time | Slowest | Verdict |\n|---|---|---|---|---|")
-    for label, options in CONFIGURATIONS.items():
-        for cache_label, env in (("no (PYTHONDONTWRITEBYTECODE=1)", no_cache), ("yes", cache)):
-            if env is cache:
-                run_once(options, env)  # warm the cache
-            runs = [run_once(options, env) for _ in range(args.repeat)]
-            times = [elapsed for elapsed, _ in runs]
-            verdicts = ", ".join(sorted({verdict for _, verdict in runs}))
-            print(f"| {label} | {cache_label} | {statistics.median(times):.1f} s | {max(times):.1f} s | {verdicts} |",
-                  flush=True)  # fmt: skip
+    rows = measure(args.repeat, args.before)
+    text = table(rows)
+    print(text)
+    header = (f"Measured {time.strftime('%Y-%m-%d')} by `python -m benchmarks.suite_runtime --repeat {args.repeat}` "
+              f"on a {os.cpu_count()}-core machine; wall times include process start-up. The last column is the "
+              "suite's median without a bytecode cache divided by the row's median.\n\n")  # fmt: skip
+    REPORTS.mkdir(exist_ok=True)
+    (REPORTS / "suite-runtime.md").write_text("# Suite runtime\n\n" + header + text + "\n")
+    (REPORTS / "suite-runtime.json").write_text(json.dumps([asdict(r) | {"median": r.median} for r in rows], indent=2))
 
 
 if __name__ == "__main__":

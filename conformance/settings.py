@@ -19,6 +19,7 @@ DEFAULT_SEED = 0
 # the catalogue shows the suite catches is what a default run catches. A larger budget explores more
 # and costs about 10 ms an example (benchmarks/suite_runtime.py).
 DEFAULT_MAX_EXAMPLES = 20
+DEFAULT_TIMEOUT = 10.0
 
 
 def parse_seed(text: str | int | None) -> int:
@@ -58,7 +59,12 @@ def add_options(parser: pytest.Parser) -> None:
         default=DEFAULT_MAX_EXAMPLES,
         help=f"generated examples per property-based check (default {DEFAULT_MAX_EXAMPLES})",
     )
-    group.addoption("--timeout", type=float, default=10.0, help="seconds a response may take (default 10)")
+    group.addoption(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        help=f"seconds a response may take (default {DEFAULT_TIMEOUT:g})",
+    )
     group.addoption(
         "--app-id", default=None, help="work inside this existing application (touches only the run's own user IDs)"
     )
@@ -96,7 +102,7 @@ class Settings:
     profile: Profile = Profile.CORE
     seed: int = 0
     max_examples: int = DEFAULT_MAX_EXAMPLES
-    timeout: float = 10.0
+    timeout: float = DEFAULT_TIMEOUT
     app_id: str | None = None
     sigv4: bool = False
     region: str = "us-east-1"
