@@ -269,6 +269,10 @@ class Client:
         except (requests.exceptions.ContentDecodingError, urllib3.exceptions.DecodeError) as error:
             exchange.error = f"the body does not decode as its Content-Encoding says ({error})"
             fail("PC704", exchange.error, exchange)
+        except urllib3.exceptions.NewConnectionError as error:
+            # Caught before TimeoutError: urllib3 2 makes a refused connection a ConnectTimeoutError too.
+            exchange.error = f"connection failed: {error}"
+            fail("PC804", exchange.error, exchange)
         except (requests.exceptions.Timeout, urllib3.exceptions.TimeoutError):
             exchange.error = f"no complete response within {timeout:g} s"
             fail("PC803", exchange.error, exchange)
