@@ -186,6 +186,10 @@ class _Response:
         self.raw = raw
 
     def close(self) -> None:
+        if not self.raw.isclosed():
+            # The body was not read to its end (a timeout, a body too large): the connection cannot
+            # carry another request, so it is closed, not returned to the pool as it is.
+            self.raw.close()
         self.raw.release_conn()
 
 
