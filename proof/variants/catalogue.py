@@ -445,12 +445,21 @@ FAULTY: tuple[Variant, ...] = (
             intercept(lambda r: message(404, "Unknown operation") if r.url.path == "/v1/apps" else None),
             fails=frozenset({"PC001"})),
     # Clause 1: listing.
-    Variant("prefix-match", "1", "GET matches user IDs by prefix (LIKE 'id%')",
+    Variant("prefix-match", "1", "GET matches user IDs by prefix (LIKE 'id%', case-sensitive as in PostgreSQL)",
             with_store(stores.PrefixMatch), fails=frozenset({"PC102"})),
+    Variant("stored-prefix-match", "1", "GET compares IDs over the stored ID's length (strncmp with "
+            "strlen(stored)): a stored ID that is a prefix of the requested one matches",
+            with_store(stores.StoredPrefixMatch), fails=frozenset({"PC102"})),
     Variant("case-insensitive", "1", "GET compares user IDs case-insensitively",
             with_store(stores.CaseInsensitive), fails=frozenset({"PC102"})),
-    Variant("unescaped-like", "1", "GET filters with LIKE and the raw ID: '_' is a wildcard",
+    Variant("unescaped-like", "1", "GET filters with LIKE and the raw ID: '_' is a one-character wildcard "
+            "(case-sensitive, as in PostgreSQL)",
             with_store(stores.UnescapedLike), fails=frozenset({"PC102"})),
+    Variant("pad-space", "1", "GET ignores trailing spaces when it compares IDs, as the PAD SPACE collations "
+            "of MySQL and SQL Server do", with_store(stores.PadSpace), fails=frozenset({"PC102"})),
+    Variant("trims-user-ids", "1", "UserId is trimmed when written, as by a framework that trims every input "
+            "string (Laravel's TrimStrings): ' id' is stored as 'id'",
+            with_store(stores.TrimsUserIds), fails=frozenset({"PC102", "PC403"})),
     Variant("ignores-application", "1", "GET filters by user ID only, across applications",
             with_store(stores.IgnoresApplication), fails=frozenset({"PC103"}),
             also=frozenset({"PC105", "PC202", "PC404"})),
@@ -513,7 +522,8 @@ FAULTY: tuple[Variant, ...] = (
             rewrite(delete_status(200)), fails=frozenset({"PC401"}), also=frozenset({"PC901", "PC903"})),
     Variant("delete-is-a-noop", "4", "DELETE lists the endpoints but removes none",
             with_store(stores.DeleteIsANoop), fails=frozenset({"PC402"})),
-    Variant("delete-by-prefix", "4", "DELETE removes every user whose ID starts with the given one",
+    Variant("delete-by-prefix", "4", "DELETE removes every user whose ID starts with the given one (LIKE 'id%', "
+            "case-sensitive as in PostgreSQL)",
             with_store(stores.DeletesByPrefix), fails=frozenset({"PC403"})),
     Variant("delete-case-insensitive", "4", "DELETE matches user IDs case-insensitively",
             with_store(stores.DeletesCaseInsensitive), fails=frozenset({"PC403"})),
