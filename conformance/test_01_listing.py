@@ -56,8 +56,9 @@ def test_get_matches_the_user_id_exactly(world: World, client: Client) -> None:
     for who, (requested, endpoints) in owners.items():
         exchange = client.user("GET", world.app_a, requested)
         what, whose = f"GET of {described(owners, who)}", _whose(owners, exchange, who)
-        if not endpoints:
-            expect.absent_user("PC102", exchange, 200, what + whose)
+        if not endpoints:  # requested only: its status is PC405's to judge, its endpoints this check's
+            if exchange.status == 200 and expect.listed_ids(exchange):
+                fail("PC102", f"{what}, a user with no endpoints, must list none{whose}", exchange)
             continue
         expect.status("PC102", exchange, 200, what=f"{what}, whose neighbours have endpoints")
         expect.same_endpoints("PC102", exchange, endpoints, f"{what} must match its ID exactly{whose}")
