@@ -632,7 +632,7 @@ FAULTY: tuple[Variant, ...] = (
             also=frozenset({"PC901", "PC903"})),
     Variant("decodes-twice", "7", "the handler percent-decodes the already decoded user ID again and does not "
             "expect it to fail: an ID holding '%' (sent as %25) is a 500",
-            intercept(decodes_twice), fails=frozenset({"PC707"})),
+            intercept(decodes_twice), fails=frozenset({"PC707"}), also=frozenset({"PC901", "PC903"})),
     Variant("strict-uri-parser", "7", "the raw path goes through a strict URI parser (java.net.URI) whose "
             "error is unhandled: a literal {, |, [, \" or ^ is a 500",
             crash_when(raw_path_outside_uri_syntax), fails=frozenset({"PC707"})),
