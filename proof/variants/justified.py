@@ -1,7 +1,9 @@
 """Why each probe is in the suite: the variant that, of all the suite sends, only that probe
 catches. `tests/verdicts/test_probes_justified.py` runs each variant twice, with the whole suite
 (the variant fails its checks) and with only that probe removed (`proof/ablation.py`; the variant
-then conforms). A probe no variant justifies does not belong in the suite.
+then conforms), under the suite's default seed: under another, generation may stumble on a defect
+too (it draws the '%' of decodes-twice under seeds 1 and 2), which is why the probes are sent on
+every run. A probe no variant justifies does not belong in the suite.
 
 Probes are the kinds of `conformance.neighbours.NEIGHBOURS` (PC102, PC403) and the classes of
 `conformance.hostile_ids` (PC707), named as `PINPOINT_ABLATE` names them.
