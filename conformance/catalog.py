@@ -195,8 +195,8 @@ _CHECKS = (
     Check("PC707", "No input yields a 5xx", "7",
           "No request, however unusual its IDs or encoding, MAY get a 5xx; a refused ID gets 400 MessageBody. "
           "Every run sends, as user ID and as application ID of GET and DELETE, every C0 control and DEL, every "
-          "reserved and unsafe character encoded and literal, invalid and overlong UTF-8, lengths 1, 64, 255 "
-          "and 1,025 (conformance/hostile_ids.py).",
+          "reserved and unsafe character encoded and literal, invalid UTF-8 (overlong forms included), "
+          "malformed escapes, an ID of 1,025 characters and dot segments (conformance/hostile_ids.py).",
           f"{MODEL}: BadRequestException (400) \"The request contains a syntax error\""),
     # 8: resilience.
     Check("PC801", "A 429 carries a MessageBody", "8",

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from . import expect, written
+from . import expect, neighbours, written
 from .client import Client
 from .exchange import Exchange
 from .failures import fail
@@ -23,31 +23,45 @@ def test_get_lists_every_endpoint_of_the_user_once(world: World, client: Client)
     expect.same_endpoints("PC101", exchange, endpoints, "GET of a user with 10 endpoints")
 
 
-def neighbours(world: World, user: str) -> list[str]:
-    """IDs a sloppy filter or a normalizing server confuses with `user`: longer and shorter ones
-    sharing its prefix, one differing only in (ASCII) case, one where the wildcard `_` in `user`
-    matches another character, and `user` padded with a space at either end. (Its other Unicode
-    normalization form is PC706's: a server that refuses non-ASCII IDs must not fail here.)"""
-    tail = user[len(world.prefix) :]
-    return [user + "x", user[:-1], world.prefix + tail.upper(), user.replace("_", "Q"), " " + user, user + " "]
+USER = "user"  # the key of the user itself among its neighbours' kinds
 
 
-def seed_neighbourhood(world: World, label: str) -> tuple[str, dict[str, list[str]]]:
-    """A user with two endpoints and each of its neighbours with one: (user, ID -> its endpoints)."""
+def seed_neighbourhood(world: World, label: str) -> dict[str, tuple[str, list[str]]]:
+    """A user with two endpoints and each of its neighbours with one (none if it is requested
+    only): USER or the neighbour's kind -> (its ID, its endpoints), the user first."""
     user = world.name(label)
-    own = {user: world.seed_user(world.app_a, user, 2)}
-    return user, own | {other: world.seed_user(world.app_a, other, 1) for other in neighbours(world, user)}
+    owners = {USER: (user, world.seed_user(world.app_a, user, 2))}
+    for kind, (other, seeded) in neighbours.of(world.prefix, user).items():
+        owners[kind] = (other, world.seed_user(world.app_a, other, 1) if seeded else [])
+    return owners
+
+
+def described(owners: dict[str, tuple[str, list[str]]], who: str) -> str:
+    return f"{owners[who][0]!r} ({who})"
+
+
+def _whose(owners: dict[str, tuple[str, list[str]]], exchange: Exchange, who: str) -> str:
+    """Whose endpoints a 200 listed that are not `who`'s, for the failure message."""
+    if exchange.status != 200:
+        return ""
+    listed = set(expect.listed_ids(exchange))
+    others = [described(owners, kind) for kind, (_, ids) in owners.items() if kind != who and listed & set(ids)]
+    return f"; it listed the endpoints of {', '.join(others)}" if others else ""
 
 
 @pytest.mark.check("PC102")
 def test_get_matches_the_user_id_exactly(world: World, client: Client) -> None:
     """Both ways: the user and each of its neighbours get exactly their own endpoints."""
-    _, owners = seed_neighbourhood(world, "wild_card")
-    for requested, endpoints in owners.items():
+    owners = seed_neighbourhood(world, "wild_card")
+    for who, (requested, endpoints) in owners.items():
         exchange = client.user("GET", world.app_a, requested)
-        expect.status("PC102", exchange, 200, what=f"GET of {requested!r}, whose neighbours have endpoints")
-        expect.same_endpoints("PC102", exchange, endpoints,
-                              f"GET of {requested!r} must not match by prefix, case, wildcard or padding")  # fmt: skip
+        what, whose = f"GET of {described(owners, who)}", _whose(owners, exchange, who)
+        if not endpoints:  # requested only: its status is PC405's to judge, its endpoints this check's
+            if exchange.status == 200 and expect.listed_ids(exchange):
+                fail("PC102", f"{what}, a user with no endpoints, must list none{whose}", exchange)
+            continue
+        expect.status("PC102", exchange, 200, what=f"{what}, whose neighbours have endpoints")
+        expect.same_endpoints("PC102", exchange, endpoints, f"{what} must match its ID exactly{whose}")
 
 
 @pytest.mark.check("PC103")

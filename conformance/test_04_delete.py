@@ -9,7 +9,7 @@ from . import expect
 from .client import Client
 from .failures import fail
 from .settings import Settings
-from .test_01_listing import neighbours, seed_neighbourhood
+from .test_01_listing import USER, described, seed_neighbourhood
 from .world import World
 
 
@@ -41,22 +41,23 @@ def test_get_after_delete_lists_none(world: World, client: Client, settings: Set
 def test_delete_spares_every_other_user(world: World, client: Client) -> None:
     """Both ways: DELETE of the user spares each neighbour, and DELETE of each neighbour spares the
     user and the neighbours left. What is gone is judged by GetEndpoint, not by the DELETE's answer."""
-    user, owners = seed_neighbourhood(world, "victim_x")
-    standing = dict(owners)
+    owners = seed_neighbourhood(world, "victim_x")
+    standing = {who: ids for who, (_, ids) in owners.items() if ids}
 
-    def delete(target: str) -> None:
-        exchange = client.user("DELETE", world.app_a, target)
-        standing.pop(target)
-        gone = sorted(
-            other for other, ids in standing.items() if not world.endpoint_exists(world.app_a, ids[0], "PC403")
-        )
+    def delete(who: str) -> None:
+        exchange = client.user("DELETE", world.app_a, owners[who][0])
+        standing.pop(who, None)
+        gone = [described(owners, other) for other, ids in standing.items()
+                if not world.endpoint_exists(world.app_a, ids[0], "PC403")]  # fmt: skip
         if gone:
-            fail("PC403", f"DELETE of {target!r} also removed the endpoints of {gone}", exchange)
+            fail("PC403", f"DELETE of {described(owners, who)} also removed the endpoints of {', '.join(gone)}",
+                 exchange)  # fmt: skip
 
-    delete(user)
-    standing[user] = world.seed_user(world.app_a, user, 1)  # back, so that its neighbours' DELETEs must spare it
-    for other in neighbours(world, user):
-        delete(other)
+    delete(USER)
+    standing[USER] = world.seed_user(world.app_a, owners[USER][0], 1)  # back: its neighbours' DELETEs must spare it
+    for who in owners:
+        if who != USER:
+            delete(who)
 
 
 @pytest.mark.check("PC404")

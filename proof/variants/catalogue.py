@@ -16,6 +16,7 @@ import contextlib
 import itertools
 import json
 import random
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -444,6 +445,41 @@ def invalid_utf8(request: Request) -> bool:
     return is_user_resource(request) and segments_of(request) is None
 
 
+MALFORMED_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+NOT_IN_A_URI_PATH = '"<>\\^`{|}[]'  # java.net.URI refuses these unencoded in a path
+
+
+def has_malformed_escape(text: str) -> bool:
+    return MALFORMED_ESCAPE.search(text) is not None
+
+
+def raw_user_has_malformed_escape(request: Request) -> bool:
+    return has_malformed_escape(raw_user(request).decode("latin-1"))
+
+
+def decodes_twice(request: Request) -> Response | None:
+    """The router decodes the user ID strictly (a malformed escape: 400 MessageBody); the handler
+    decodes the result a second time with the same strict decoder and does not expect it to fail,
+    so an ID holding a '%' (sent as %25) is a 500."""
+    if not is_user_resource(request):
+        return None
+    if raw_user_has_malformed_escape(request):
+        return message(400, "Invalid URL escape")
+    user = user_id_of(request)
+    if user is not None and has_malformed_escape(user):
+        return Response("Internal Server Error", status_code=500, media_type="text/plain")
+    return None
+
+
+def raw_path_outside_uri_syntax(request: Request) -> bool:
+    raw = (request.scope.get("raw_path") or b"").decode("latin-1")
+    return any(char in raw for char in NOT_IN_A_URI_PATH)
+
+
+def has_dot_segment(user: str) -> bool:
+    return any(part in (".", "..") for part in user.split("/"))
+
+
 def no_allow(request: Request, status: int, headers: MutableHeaders, body: bytes):
     if status == 405 and "allow" in headers:
         del headers["allow"]
@@ -460,12 +496,21 @@ FAULTY: tuple[Variant, ...] = (
             intercept(lambda r: message(404, "Unknown operation") if r.url.path == "/v1/apps" else None),
             fails=frozenset({"PC001"})),
     # Clause 1: listing.
-    Variant("prefix-match", "1", "GET matches user IDs by prefix (LIKE 'id%')",
+    Variant("prefix-match", "1", "GET matches user IDs by prefix (LIKE 'id%', case-sensitive as in PostgreSQL)",
             with_store(stores.PrefixMatch), fails=frozenset({"PC102"})),
+    Variant("stored-prefix-match", "1", "GET compares IDs over the stored ID's length (strncmp with "
+            "strlen(stored)): a stored ID that is a prefix of the requested one matches",
+            with_store(stores.StoredPrefixMatch), fails=frozenset({"PC102"})),
     Variant("case-insensitive", "1", "GET compares user IDs case-insensitively",
             with_store(stores.CaseInsensitive), fails=frozenset({"PC102"})),
-    Variant("unescaped-like", "1", "GET filters with LIKE and the raw ID: '_' is a wildcard",
+    Variant("unescaped-like", "1", "GET filters with LIKE and the raw ID: '_' is a one-character wildcard "
+            "(case-sensitive, as in PostgreSQL)",
             with_store(stores.UnescapedLike), fails=frozenset({"PC102"})),
+    Variant("pad-space", "1", "GET ignores trailing spaces when it compares IDs, as the PAD SPACE collations "
+            "of MySQL and SQL Server do", with_store(stores.PadSpace), fails=frozenset({"PC102"})),
+    Variant("trims-user-ids", "1", "UserId is trimmed when written, as by a framework that trims every input "
+            "string (Laravel's TrimStrings): ' id' is stored as 'id'",
+            with_store(stores.TrimsUserIds), fails=frozenset({"PC102", "PC403"})),
     Variant("ignores-application", "1", "GET filters by user ID only, across applications",
             with_store(stores.IgnoresApplication), fails=frozenset({"PC103"}),
             also=frozenset({"PC105", "PC202", "PC404"})),
@@ -528,7 +573,8 @@ FAULTY: tuple[Variant, ...] = (
             rewrite(delete_status(200)), fails=frozenset({"PC401"}), also=frozenset({"PC901", "PC903"})),
     Variant("delete-is-a-noop", "4", "DELETE lists the endpoints but removes none",
             with_store(stores.DeleteIsANoop), fails=frozenset({"PC402"})),
-    Variant("delete-by-prefix", "4", "DELETE removes every user whose ID starts with the given one",
+    Variant("delete-by-prefix", "4", "DELETE removes every user whose ID starts with the given one (LIKE 'id%', "
+            "case-sensitive as in PostgreSQL)",
             with_store(stores.DeletesByPrefix), fails=frozenset({"PC403"})),
     Variant("delete-case-insensitive", "4", "DELETE matches user IDs case-insensitively",
             with_store(stores.DeletesCaseInsensitive), fails=frozenset({"PC403"})),
@@ -581,8 +627,7 @@ FAULTY: tuple[Variant, ...] = (
             rewrite(on_success(bad_gzip)), fails=frozenset({"PC704"}),
             also=frozenset({"PC901", "PCA03", "PC903"})),
     Variant("plus-as-space", "7", "a literal + in the path is decoded as a space",
-            lambda: PathRewrite(reference(), plus_as_space), fails=frozenset({"PC705"}),
-            also=frozenset({"PC706"})),
+            lambda: PathRewrite(reference(), plus_as_space), fails=frozenset({"PC705"})),
     Variant("ascii-only-ids", "7", "non-ASCII user IDs are refused with 400",
             refuse_when(decoded_user_has(lambda u: not u.isascii())), fails=frozenset({"PC706"})),
     Variant("truncated-user-ids", "7", "user IDs are cut to 64 characters",
@@ -600,6 +645,18 @@ FAULTY: tuple[Variant, ...] = (
     Variant("del-char-500", "7", "a DEL (U+007F) in a user ID crashes the server (500, text/plain)",
             crash_when(decoded_user_has(lambda u: "\x7f" in u)), fails=frozenset({"PC707"}),
             also=frozenset({"PC901", "PC903"})),
+    Variant("decodes-twice", "7", "the handler percent-decodes the already decoded user ID again and does not "
+            "expect it to fail: an ID holding '%' (sent as %25) is a 500",
+            intercept(decodes_twice), fails=frozenset({"PC707"}), also=frozenset({"PC901", "PC903"})),
+    Variant("strict-uri-parser", "7", "the raw path goes through a strict URI parser (java.net.URI) whose "
+            "error is unhandled: a literal {, |, [, \" or ^ is a 500",
+            crash_when(raw_path_outside_uri_syntax), fails=frozenset({"PC707"})),
+    Variant("malformed-escape-crashes", "7", "the user ID is unescaped by a strict decoder whose error is "
+            "unhandled (Go's url.PathUnescape, JavaScript's decodeURIComponent): '%ZZ' or a lone '%' is a 500",
+            crash_when(raw_user_has_malformed_escape), fails=frozenset({"PC707"})),
+    Variant("dot-segment-crashes", "7", "a user ID of '.' or '..', or holding one as a '/'-separated part, "
+            "trips an unhandled path-traversal guard (the ID names a file or an object key): 500",
+            crash_when(decoded_user_has(has_dot_segment)), fails=frozenset({"PC707"})),
     # Clause 8: resilience.
     Variant("throttle-without-body", "8", "a third of the requests get a bare 429",
             sometimes(0.3, lambda: Response(b"", status_code=429)), fails=frozenset({"PC801"}),

@@ -10,21 +10,36 @@ from pinpoint_conformance.reference.errors import not_found
 from pinpoint_conformance.reference.store import Store
 
 
-class SelectStore(Store):
-    """A store whose GET (and optionally DELETE) select users with another SQL condition."""
+def like_escaped(user_id: str) -> str:
+    """The ID as a LIKE pattern that matches it literally (ESCAPE '\\')."""
+    return user_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
-    get_where = "application_id = ? AND user_id = ?"
+
+class SelectStore(Store):
+    """A store whose GET (and optionally DELETE) select users with another SQL condition, over the
+    named parameters :app, :user and :like (the ID escaped for LIKE)."""
+
+    get_where = "application_id = :app AND user_id = :user"
     delete_where: str | None = None  # None: the correct, exact delete
     limit = ""
+    case_sensitive_like = False  # True: LIKE compares case as PostgreSQL's does (SQLite's ignores ASCII case)
+
+    def __init__(self) -> None:
+        super().__init__()
+        if self.case_sensitive_like:
+            self._db.execute("PRAGMA case_sensitive_like = ON")
 
     def _select(self, db: sqlite3.Connection, where: str, app: str, user: str) -> list[str]:
         self._application(db, app)
-        params = (user,) if where.count("?") == 1 else (app, user)
         rows = db.execute(f"SELECT document FROM endpoints WHERE {where} ORDER BY endpoint_id {self.limit}",
-                          params).fetchall()  # fmt: skip
+                          self._params(app, user)).fetchall()  # fmt: skip
         if not rows:
             raise not_found()
         return [document for (document,) in rows]
+
+    @staticmethod
+    def _params(app: str, user: str) -> dict[str, str]:
+        return {"app": app, "user": user, "like": like_escaped(user)}
 
     def get_user_endpoints(self, application_id: str, user_id: str) -> list[str]:
         with self._transaction() as db:
@@ -35,25 +50,43 @@ class SelectStore(Store):
             return super().delete_user_endpoints(application_id, user_id)
         with self._transaction() as db:
             found = self._select(db, self.delete_where, application_id, user_id)
-            params = (user_id,) if self.delete_where.count("?") == 1 else (application_id, user_id)
-            db.execute(f"DELETE FROM endpoints WHERE {self.delete_where}", params)
+            db.execute(f"DELETE FROM endpoints WHERE {self.delete_where}", self._params(application_id, user_id))
             return found
 
 
+# Prefix and wildcard matchers compare case as PostgreSQL's LIKE does, so that each is caught by
+# the neighbour it is about and not also by the upper-case one (conformance/neighbours.py).
+PREFIX = "application_id = :app AND user_id LIKE :like || '%' ESCAPE '\\'"
+
+
 class PrefixMatch(SelectStore):
-    get_where = "application_id = ? AND user_id LIKE ? || '%'"
+    get_where = PREFIX
+    case_sensitive_like = True
+
+
+class StoredPrefixMatch(SelectStore):
+    """strncmp(requested, stored, strlen(stored)): a stored ID that is a prefix of the requested one matches."""
+
+    get_where = "application_id = :app AND substr(:user, 1, length(user_id)) = user_id"
 
 
 class CaseInsensitive(SelectStore):
-    get_where = "application_id = ? AND user_id = ? COLLATE NOCASE"
+    get_where = "application_id = :app AND user_id = :user COLLATE NOCASE"
 
 
 class UnescapedLike(SelectStore):
-    get_where = "application_id = ? AND user_id LIKE ?"  # '_' and '%' in an ID act as wildcards
+    get_where = "application_id = :app AND user_id LIKE :user"  # '_' and '%' in an ID act as wildcards
+    case_sensitive_like = True
+
+
+class PadSpace(SelectStore):
+    """Trailing spaces ignored in the comparison, as in the PAD SPACE collations of MySQL and SQL Server."""
+
+    get_where = "application_id = :app AND rtrim(user_id, ' ') = rtrim(:user, ' ')"
 
 
 class IgnoresApplication(SelectStore):
-    get_where = "user_id = ?"
+    get_where = "user_id = :user"
 
 
 class FirstPageOnly(SelectStore):
@@ -61,15 +94,16 @@ class FirstPageOnly(SelectStore):
 
 
 class DeletesByPrefix(SelectStore):
-    delete_where = "application_id = ? AND user_id LIKE ? || '%'"
+    delete_where = PREFIX
+    case_sensitive_like = True
 
 
 class DeletesCaseInsensitive(SelectStore):
-    delete_where = "application_id = ? AND user_id = ? COLLATE NOCASE"
+    delete_where = "application_id = :app AND user_id = :user COLLATE NOCASE"
 
 
 class DeletesInEveryApplication(SelectStore):
-    delete_where = "user_id = ?"
+    delete_where = "user_id = :user"
 
 
 class DeleteIsANoop(Store):
@@ -117,17 +151,42 @@ class MergesAttributes(Store):
         super()._upsert(db, application_id, endpoint_id, fields, request_id)
 
 
-class TruncatesUserIds(Store):
-    """User IDs cut to 64 characters on write and on read (a VARCHAR(64) column)."""
+class RewritesUserIds(Store):
+    """UserId rewritten when written (`rewrite`), and in the path of a GET too where `in_path`."""
+
+    in_path = False
+
+    @staticmethod
+    def rewrite(user_id: str) -> str:
+        return user_id
 
     def _upsert(self, db: sqlite3.Connection, application_id: str, endpoint_id: str, fields: dict[str, Any],
                 request_id: str) -> None:  # fmt: skip
-        if isinstance(fields.get("User"), dict) and "UserId" in fields["User"]:
-            fields = {**fields, "User": {**fields["User"], "UserId": fields["User"]["UserId"][:64]}}
+        if isinstance(fields.get("User"), dict) and isinstance(fields["User"].get("UserId"), str):
+            fields = {**fields, "User": {**fields["User"], "UserId": self.rewrite(fields["User"]["UserId"])}}
         super()._upsert(db, application_id, endpoint_id, fields, request_id)
 
     def get_user_endpoints(self, application_id: str, user_id: str) -> list[str]:
-        return super().get_user_endpoints(application_id, user_id[:64])
+        return super().get_user_endpoints(application_id, self.rewrite(user_id) if self.in_path else user_id)
+
+
+class TruncatesUserIds(RewritesUserIds):
+    """User IDs cut to 64 characters on write and on read (a VARCHAR(64) column)."""
+
+    in_path = True
+
+    @staticmethod
+    def rewrite(user_id: str) -> str:
+        return user_id[:64]
+
+
+class TrimsUserIds(RewritesUserIds):
+    """UserId trimmed of surrounding whitespace when written, as by a framework that trims every
+    input string (Laravel's TrimStrings middleware); the ID in the path is compared as sent."""
+
+    @staticmethod
+    def rewrite(user_id: str) -> str:
+        return user_id.strip()
 
 
 class UpdatesEveryApplication(Store):

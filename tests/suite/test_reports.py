@@ -39,7 +39,7 @@ def test_every_failure_carries_request_response_and_curl(failing_run: tuple[Path
     markdown = (folder / "conformance.md").read_text()
     for text in (html, markdown):
         assert "PC102" in text and "Reproduce" in text and "HTTP 200" in text
-        assert "must not match by prefix, case, wildcard or padding" in text
+        assert "must match its ID exactly; it listed the endpoints of" in text and "(longer)" in text
 
 
 def test_the_curl_command_reproduces_the_failure(failing_run: tuple[Path, dict]) -> None:
