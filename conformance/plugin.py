@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from . import catalog
 from .catalog import Profile
@@ -64,6 +65,10 @@ def pytest_configure(config: pytest.Config) -> None:
             config.stash[SERVER_KEY] = server
             config.add_cleanup(server.stop)
     settings = Settings.from_config(config)
+    # Hypothesis keeps caches (constants it collected, its example database when one is used) in
+    # .hypothesis/ of the working folder: they go with the run's reports instead, so that a run
+    # leaves nothing in the folder it was started from.
+    set_hypothesis_home_dir(settings.report_dir / ".hypothesis")
     SENSITIVE_HEADERS.update(name.lower() for name in settings.headers)
     config.stash[SETTINGS_KEY] = settings
     if settings.sigv4:

@@ -10,7 +10,7 @@ import pytest
 from . import expect, hostile_ids
 from .client import Client, segment, user_path
 from .exchange import Exchange
-from .failures import fail
+from .failures import ConformanceFailure, fail
 from .wire import check_message_body
 from .world import World
 
@@ -138,9 +138,14 @@ def test_no_input_yields_a_5xx(world: World, client: Client, method: str, where:
             else:
                 app, user = raw, segment(world.name(name))
             path = f"/v1/apps/{app}/users/{user}"
-            if label == "normalized":
-                _judge_normalized(client.send(method, path), f"{label}/{name}")
-            else:
-                client.user(method, "", "", path=path)  # the wire checks judge it
+            try:
+                if label == "normalized":
+                    _judge_normalized(client.send(method, path), f"{label}/{name}")
+                else:
+                    client.user(method, "", "", path=path)  # the wire checks judge it
+            except ConformanceFailure as failure:
+                # Which class and entry, so that a failure says what input it was about.
+                failure.message = f"hostile {where} {label}/{name} ({raw!r}): {failure.message}"
+                raise
     if method == "DELETE" and not world.endpoint_exists(world.app_a, guarded[0], "PC707"):
         fail("PC707", f"the hostile DELETEs removed the endpoints of {guard!r}, a user none of them named")
