@@ -58,19 +58,9 @@ class Budget:
 def suite_defaults() -> dict[str, Any]:
     """The defaults of the suite's command-line options, read from conformance/settings.py (the
     options a run without them gets), so that the comparison follows them when they change."""
-    from conformance.settings import add_options
+    from conformance.settings import option_specs
 
-    defaults: dict[str, Any] = {}
-
-    class Recorder:
-        def getgroup(self, *_: Any) -> Recorder:
-            return self
-
-        def addoption(self, name: str, *_: Any, **options: Any) -> None:
-            defaults[name] = options.get("default")
-
-    add_options(Recorder())  # type: ignore[arg-type]
-    return defaults
+    return {spec.name: spec.default for spec in option_specs()}
 
 
 def budget_for(options: dict[str, str], defaults: dict[str, Any]) -> Budget:
@@ -80,8 +70,8 @@ def budget_for(options: dict[str, str], defaults: dict[str, Any]) -> Budget:
 
 
 def suite_options(options: dict[str, str]) -> dict[str, str | None]:
-    """The options for proof.suite_runs.run_suite: None drops the catalogue's own shortcuts
-    (--max-examples 20, --timeout 3), so that the suite runs with its defaults plus the variant's options."""
+    """The options for proof.suite_runs.run_suite: None drops the catalogue's own shortcut
+    (--timeout 3), so that the suite runs with its defaults plus the variant's options."""
     return {"--max-examples": None, "--timeout": None, **options}
 
 

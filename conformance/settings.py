@@ -6,6 +6,7 @@ import os
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,6 +35,34 @@ def parse_seed(text: str | int | None) -> int:
         return int(text)
     except ValueError:
         raise pytest.UsageError(f"--seed wants a number or 'random', got {text!r}") from None
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    """One of the suite's command-line options, as `add_options` declares it to pytest."""
+
+    name: str
+    options: dict[str, Any]
+
+    @property
+    def default(self) -> Any:
+        return self.options.get("default")
+
+
+def option_specs() -> list[OptionSpec]:
+    """The suite's options as `add_options` declares them, for other front ends: the CLI lists
+    them in `run --help`, the comparison benchmark reads their defaults."""
+    specs: list[OptionSpec] = []
+
+    class Recorder:
+        def getgroup(self, *_: Any) -> Recorder:
+            return self
+
+        def addoption(self, name: str, **options: Any) -> None:
+            specs.append(OptionSpec(name, options))
+
+    add_options(Recorder())  # type: ignore[arg-type]
+    return specs
 
 
 def add_options(parser: pytest.Parser) -> None:

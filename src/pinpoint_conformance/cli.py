@@ -6,6 +6,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from . import __version__
+
 
 def _fraction(text: str) -> float:
     value = float(text)
@@ -27,6 +29,26 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _suite_arguments(args: argparse.Namespace) -> list[str]:
+    """The suite's options the user gave, back in pytest's command-line form."""
+    from conformance.settings import option_specs
+
+    out: list[str] = []
+    for spec in option_specs():
+        value = getattr(args, spec.options.get("dest") or spec.name.lstrip("-").replace("-", "_"), None)
+        if value is None:
+            continue
+        action = spec.options.get("action")
+        if action == "store_true":
+            out += [spec.name] if value else []
+        elif action == "append":
+            for item in value:
+                out += [spec.name, str(item)]
+        else:
+            out += [spec.name, str(value)]
+    return out
+
+
 def _run(args: argparse.Namespace, pytest_args: list[str]) -> int:
     import pytest
 
@@ -35,16 +57,27 @@ def _run(args: argparse.Namespace, pytest_args: list[str]) -> int:
     # --assert=plain: the suite's checks raise their own failures, and rewriting the asserts of
     # every installed pytest plugin (Schemathesis' whole package among them) doubled the start-up
     # wherever bytecode is not cached (PYTHONDONTWRITEBYTECODE=1). See benchmarks/suite_runtime.py.
-    options = [str(suite_dir()), "--assert=plain", "--report-dir", args.report_dir, *pytest_args]
-    if args.base_url:
-        options += ["--base-url", args.base_url]
-    # With no URL (nor PINPOINT_BASE_URL) the suite's plugin starts the reference server itself,
-    # on a free loopback port, so that the reports can say how to reproduce the run.
+    # With no --base-url (nor PINPOINT_BASE_URL) the suite's plugin starts the reference server
+    # itself, on a free loopback port.
+    options = [str(suite_dir()), "--assert=plain", *_suite_arguments(args), *pytest_args]
     return int(pytest.main(options))
+
+
+def _add_suite_options(command: argparse.ArgumentParser) -> None:
+    """The suite's own options (conformance/settings.py), so that `run --help` lists them; a value
+    not given is left to the suite's default, which the help text states."""
+    from conformance.settings import option_specs
+
+    group = command.add_argument_group("the suite's options (also accepted by `pytest conformance`)")
+    for spec in option_specs():
+        options = {key: value for key, value in spec.options.items() if key != "type" or value is not None}
+        options["default"] = False if spec.options.get("action") == "store_true" else None
+        group.add_argument(spec.name, **options)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="pinpoint-conformance", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve_cmd = commands.add_parser("serve", help="run the reference server")
@@ -67,10 +100,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
 
     run_cmd = commands.add_parser(
-        "run", help="run the conformance suite (any other option is passed to pytest, e.g. --profile aws)"
+        "run",
+        help="run the conformance suite",
+        description="Run the conformance suite. Options not listed here are passed to pytest (e.g. -n 2, -k listing).",
     )
-    run_cmd.add_argument("--base-url", help="server to test (default: start the reference server)")
-    run_cmd.add_argument("--report-dir", default="reports")
+    _add_suite_options(run_cmd)
 
     args, rest = parser.parse_known_args(argv)
     if args.command == "serve":

@@ -170,3 +170,38 @@ def test_the_default_seed_is_fixed(reference: RunningServer, tmp_path: Path) -> 
     run = run_suite(reference.base_url, tmp_path, options={"--seed": None, "--max-examples": "5"})
     assert run.exit_code == 0, run.explain()
     assert run.report["seed"] == 0 and {record["seed"] for record in run.report["tests"]} == {0}
+
+
+def test_run_help_lists_every_suite_option_and_its_default(capsys: pytest.CaptureFixture[str]) -> None:
+    from conformance.settings import option_specs
+    from pinpoint_conformance.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["run", "--help"])
+    assert exit_info.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    for spec in option_specs():
+        assert spec.name in text, f"{spec.name} is missing from `run --help`"
+    for stated in ("default 0", "default 20", "default 10", "default reports/", "default 8"):
+        assert stated in text
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from pinpoint_conformance import __version__
+    from pinpoint_conformance.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert capsys.readouterr().out.strip() == f"pinpoint-conformance {__version__}"
+
+
+def test_a_run_leaves_nothing_in_the_working_folder(tmp_path: Path) -> None:
+    """Reports go to --report-dir, Hypothesis' caches with them; the folder the run started from stays empty."""
+    here, reports = tmp_path / "here", tmp_path / "reports"
+    here.mkdir()
+    result = subprocess.run([sys.executable, "-m", "pinpoint_conformance", "run", "--report-dir", str(reports),
+                             "-q", "-k", "listing"],
+                            cwd=here, capture_output=True, text=True, timeout=300, check=False)  # fmt: skip
+    assert "verdict: INCOMPLETE — 5 of" in result.stdout, result.stdout[-3000:]
+    assert list(here.iterdir()) == []
+    assert (reports / "conformance.json").exists()
