@@ -9,7 +9,7 @@ working folder and would otherwise replay one variant's crashes against the next
 
 1. our suite, as a user runs it (proof.suite_runs.run_suite: `pytest conformance --base-url URL`),
    with its default options plus the variant's own (a short timeout for the hanging ones), not the
-   catalogue's shortcuts (--max-examples 20, --timeout 3);
+   catalogue's shortcut (--timeout 3);
 2. `schemathesis run pinpoint.openapi.json --url URL --checks all`;
 3. the same with `--exclude-checks positive_data_acceptance`.
 
@@ -30,10 +30,10 @@ Schemathesis' detections are also counted "beyond its baseline": reporting somet
 report on the reference server. The tables are printed and written to reports/comparison.md, the
 per-target rows to reports/comparison.json.
 
-Duration (an estimate from two runs of 3 and 4 variants on this shared 2-core machine, not a
-measurement of the whole catalogue): about 65 s per target — the suite 8-29 s, each Schemathesis
-run 15-37 s — except the slow variant (50 ms per response: about 4 minutes for the three), so about
-1.5 hours for the 80 targets. TODO(full run): replace with the measured time.
+Duration (an estimate from runs on 8 variants on this shared 2-core machine, with the suite's
+earlier default of 40 examples, not a measurement of the whole catalogue): about 65 s per target —
+the suite 8-29 s, each Schemathesis run 15-37 s — except the slow variant (50 ms per response:
+about 4 minutes for the three), so well over an hour for the 87 targets.
 """
 
 from __future__ import annotations
