@@ -1,25 +1,81 @@
-"""The HTML report: one self-contained page (no scripts, no external assets) with the matrix and
-every failure's request, response and curl command."""
+"""The HTML report: one self-contained page, read top to bottom — the verdict as the terminal prints
+it; every failure with its requirement, citation, each exchange's request and response and the curl
+command that replays it; then warnings; a per-clause count of statuses; and the full matrix, with a
+filter by status.
+
+Nothing is loaded from anywhere: the style and the filter's few lines of script are inline, and the
+page's Content-Security-Policy allows those two blocks (by hash) and nothing else. Every value is
+HTML-escaped: a server's response is hostile input, and a body holding `</script>` or
+`<img onerror=…>` shows as text."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from html import escape
 from pathlib import Path
 
 from .. import catalog
 from ..settings import Settings
-from .results import CheckResult, counts
+from .results import FAIL, STATUSES, CheckResult, counts
 
 STYLE = """
 body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#1d2125;padding:0 1em}
-h1{font-size:1.5em} .verdict{font-size:1.15em;font-weight:600;padding:.6em 1em;border-radius:6px}
-.ok{background:#e3f6e8;color:#14532d} .ko{background:#fde8e8;color:#7f1d1d}
-table{border-collapse:collapse;width:100%} th,td{border-bottom:1px solid #e5e7eb;padding:.35em .5em;
-text-align:left;vertical-align:top} th{background:#f3f4f6}
-.pass{color:#15803d}.fail{color:#b91c1c;font-weight:600}.warn{color:#a16207}.not-run,.not-in-profile,.not-exercised{color:#6b7280}.blocked,.error{color:#7c2d12}
-.blocked{color:#9a3412} pre{background:#f8fafc;border:1px solid #e5e7eb;padding:.6em;overflow-x:auto;
-white-space:pre-wrap;word-break:break-all} details{margin:.4em 0 1em} code{background:#f3f4f6;padding:0 .2em}
+h1{font-size:1.4em;margin-bottom:.3em} h2{margin-top:1.6em;border-bottom:2px solid #e5e7eb}
+.verdict{font-size:1.15em;font-weight:600;padding:.6em 1em;border-radius:6px;margin:.4em 0}
+.conforms{background:#e3f6e8;color:#14532d} .does-not-conform{background:#fde8e8;color:#7f1d1d}
+.incomplete{background:#fef3c7;color:#78350f} .meta{color:#4b5563}
+table{border-collapse:collapse;width:100%} th,td{border-bottom:1px solid #e5e7eb;padding:.3em .5em;
+text-align:left;vertical-align:top} th{background:#f3f4f6} td.n{text-align:right;font-variant-numeric:tabular-nums}
+.pass{color:#15803d}.fail{color:#b91c1c;font-weight:600}.warn{color:#a16207}.blocked{color:#9a3412}
+.error{color:#7c2d12;font-weight:600}.not-run,.not-in-profile,.not-exercised{color:#6b7280}
+.failure{border:1px solid #fca5a5;border-left:6px solid #b91c1c;border-radius:6px;padding:.2em 1em .6em;margin:1em 0}
+.finding{border-left:6px solid #eab308;padding:0 1em;margin:.6em 0}
+.message{font-weight:600;white-space:pre-wrap;word-break:break-word}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em;margin:.5em 0} dt{color:#4b5563} dd{margin:0}
+h4{margin:.8em 0 .2em;font-size:1em;color:#374151}
+pre{background:#f8fafc;border:1px solid #e5e7eb;padding:.6em;overflow-x:auto;white-space:pre-wrap;
+word-break:break-all;margin:.2em 0} pre.curl{user-select:all;background:#0f172a;color:#e2e8f0}
+code{background:#f3f4f6;padding:0 .2em} label{font-weight:600}
 """
+
+# The filter: shows the matrix rows of the chosen status. Without script the select stays hidden
+# and every row shows.
+SCRIPT = """
+const filter = document.getElementById("status-filter");
+const shown = document.getElementById("shown");
+const rows = Array.from(document.querySelectorAll("#matrix tbody tr"));
+function apply() {
+  let n = 0;
+  for (const row of rows) {
+    row.hidden = filter.value !== "all" && row.dataset.status !== filter.value;
+    if (!row.hidden) n += 1;
+  }
+  shown.textContent = n + " of " + rows.length + " checks shown";
+}
+filter.addEventListener("change", apply);
+document.getElementById("filter-bar").hidden = false;
+apply();
+"""
+
+
+def _sha256(text: str) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+
+
+# The page may run its own script and style, and load nothing at all.
+CSP = (f"default-src 'none'; style-src '{_sha256(STYLE)}'; script-src '{_sha256(SCRIPT)}'; "
+       "base-uri 'none'; form-action 'none'")  # fmt: skip
+
+
+def css(status: str) -> str:
+    return status.replace(" ", "-")
+
+
+def _outcome_class(ok: bool, results: list[CheckResult]) -> str:
+    if ok:
+        return "conforms"
+    return "does-not-conform" if any(r.status == FAIL for r in results) else "incomplete"
 
 
 def _exchange(exchange: dict) -> str:
@@ -32,44 +88,91 @@ def _exchange(exchange: dict) -> str:
     else:
         resp = "\n".join([f"HTTP {response['status']} ({response['elapsed_ms']} ms)"]
                          + [f"{k}: {v}" for k, v in response["headers"].items()] + ["", response["body"]])  # fmt: skip
-    return (f"<p>Request</p><pre>{escape(chr(10).join(req))}</pre><p>Response</p><pre>{escape(resp)}</pre>"
-            f"<p>Reproduce</p><pre>{escape(exchange['curl'])}</pre>")  # fmt: skip
+    return (f'<div class="exchange"><h4>Request</h4><pre class="request">{escape(chr(10).join(req))}</pre>'
+            f'<h4>Response</h4><pre class="response">{escape(resp)}</pre>'
+            f'<h4>Reproduce</h4><pre class="curl">{escape(exchange["curl"])}</pre></div>')  # fmt: skip
 
 
-def css(status: str) -> str:
-    return status.replace(" ", "-")
+def _item(item: dict) -> str:
+    """One failure or warning: its message, the test that found it, and its exchanges."""
+    more = item.get("count", 1) - 1
+    also = f" (and {more} more tests)" if more > 0 else ""
+    exchanges = "".join(_exchange(e) for e in item.get("exchanges", []))
+    return (f'<p class="message">{escape(item["message"])}</p>'
+            f"<p>Test <code>{escape(item['test'])}</code>{escape(also)}</p>{exchanges}")  # fmt: skip
+
+
+def _about(check: catalog.Check) -> str:
+    return (f"<dl><dt>Requirement</dt><dd>{escape(check.requirement)}</dd>"
+            f"<dt>Clause</dt><dd>{escape(check.clause)} {escape(catalog.CLAUSES[check.clause])}</dd>"
+            f"<dt>Cites</dt><dd>{escape(check.cites)}</dd></dl>")  # fmt: skip
+
+
+def _failures(results: list[CheckResult]) -> str:
+    failed = [r for r in results if r.status == FAIL]
+    if not failed:
+        return ""
+    articles = [f'<article class="failure" id="{escape(r.check.id)}"><h3>{escape(r.check.id)} '
+                f"{escape(r.check.title)} — failed</h3>{_about(r.check)}{''.join(_item(f) for f in r.failures)}"
+                "</article>"
+                for r in failed]  # fmt: skip
+    return f'<section id="failures"><h2>Failures ({len(failed)})</h2>{"".join(articles)}</section>'
+
+
+def _warnings(results: list[CheckResult]) -> str:
+    warned = [r for r in results if r.warnings]
+    if not warned:
+        return ""
+    blocks = [f'<details class="finding" id="{escape(r.check.id)}-warnings"><summary><b>{escape(r.check.id)} '
+              f"{escape(r.check.title)}</b> ({escape(r.status)}): {escape(r.warnings[0]['message'])}</summary>"
+              f"{_about(r.check)}{''.join(_item(w) for w in r.warnings)}</details>"
+              for r in warned]  # fmt: skip
+    return f'<section id="warnings"><h2>Warnings ({len(warned)})</h2>{"".join(blocks)}</section>'
+
+
+def _clause_summary(results: list[CheckResult], shown: list[str]) -> str:
+    head = "".join(f'<th class="{css(s)}">{escape(s)}</th>' for s in shown)
+    rows = []
+    for clause, heading in catalog.CLAUSES.items():
+        tally = counts([r for r in results if r.check.clause == clause])
+        cells = "".join(f'<td class="n {css(s)}">{tally[s] or ""}</td>' for s in shown)
+        rows.append(f"<tr><td>{escape(clause)} {escape(heading)}</td><td class='n'>{sum(tally.values())}</td>"
+                    f"{cells}</tr>")  # fmt: skip
+    return (f'<section id="clauses"><h2>By clause</h2><table id="clause-summary"><thead><tr><th>Clause</th>'
+            f"<th>checks</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></section>")  # fmt: skip
+
+
+def _matrix(results: list[CheckResult], tally: dict[str, int], shown: list[str]) -> str:
+    options = [f'<option value="all">all ({len(results)})</option>']
+    options += [f'<option value="{escape(s)}">{escape(s)} ({tally[s]})</option>' for s in shown]
+    rows = []
+    for r in results:
+        check_id = escape(r.check.id)
+        link = f'<a href="#{check_id}">{check_id}</a>' if r.status == FAIL else check_id
+        rows.append(f'<tr data-status="{escape(r.status)}"><td>{link}</td><td>{escape(r.check.title)}</td>'
+                    f'<td>{escape(r.check.clause)}</td><td class="{css(r.status)}">{escape(r.status)}</td>'
+                    f"<td>{escape(r.detail)}</td></tr>")  # fmt: skip
+    return (f'<section id="checks"><h2>All checks</h2><p id="filter-bar" hidden><label for="status-filter">Show'
+            f'</label> <select id="status-filter">{"".join(options)}</select> <span id="shown"></span></p>'
+            '<table id="matrix"><thead><tr><th>ID</th><th>Check</th><th>Clause</th><th>Status</th><th>Detail</th>'
+            f"</tr></thead><tbody>{''.join(rows)}</tbody></table></section>")  # fmt: skip
 
 
 def render(settings: Settings, results: list[CheckResult], line: str, ok: bool) -> str:
     tally = counts(results)
-    rows = [f"<tr><td><a href='#{r.check.id}'>{r.check.id}</a></td><td>{escape(r.check.title)}</td>"
-            f"<td>{r.check.clause}</td><td class='{css(r.status)}'>{r.status}</td><td>{escape(r.detail)}</td></tr>"
-            for r in results]  # fmt: skip
-    sections = []
-    for r in results:
-        if not (r.failures or r.warnings):
-            continue
-        items = []
-        for item in r.failures + r.warnings:
-            body = "".join(_exchange(e) for e in item.get("exchanges", [])[-2:])
-            items.append(f"<details open><summary><b>{escape(item['message'])}</b> — <code>{escape(item['test'])}"
-                         f"</code></summary>{body}</details>")  # fmt: skip
-        sections.append(
-            f"<h3 id='{r.check.id}'>{r.check.id} {escape(r.check.title)} "
-            f"<span class='{css(r.status)}'>({r.status})</span></h3>"
-            f"<p>Clause {r.check.clause} ({escape(catalog.CLAUSES[r.check.clause])}). "
-            f"{escape(r.check.requirement)}<br>Cites: {escape(r.check.cites)}</p>" + "".join(items)
-        )
-    summary = ", ".join(f"{n} {k}" for k, n in tally.items())
+    shown = [s for s in STATUSES if tally[s]]  # the statuses this run has, in the order results.py gives
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{escape(CSP)}">
 <title>Pinpoint User resource conformance</title><style>{STYLE}</style></head><body>
 <h1>Pinpoint User resource conformance</h1>
-<p class="verdict {"ok" if ok else "ko"}">{escape(line)}</p>
-<p>Target <code>{escape(settings.base_url)}</code> · profile <code>{settings.profile.name.lower()}</code> ·
-seed <code>{settings.seed}</code> · {summary}<br>Reproduce the run: <code>{escape(settings.command_line())}</code></p>
-<h2>Conformance matrix</h2>
-<table><tr><th>ID</th><th>Check</th><th>Clause</th><th>Status</th><th>Detail</th></tr>{"".join(rows)}</table>
-{"<h2>Failures and warnings</h2>" + "".join(sections) if sections else ""}
+<p class="verdict {_outcome_class(ok, results)}" id="verdict">{escape(line)}</p>
+<p class="meta">Target <code>{escape(settings.base_url)}</code> · profile <code>{settings.profile.name.lower()}</code>
+· seed <code>{settings.seed}</code><br>Reproduce the run: <code>{escape(settings.command_line())}</code></p>
+{_failures(results)}
+{_warnings(results)}
+{_clause_summary(results, shown)}
+{_matrix(results, tally, shown)}
+<script>{SCRIPT}</script>
 </body></html>
 """
 

@@ -1,16 +1,28 @@
-"""JUnit XML for CI gates: one test case per check, so a gate counts checks, not pytest items."""
+"""JUnit XML for CI gates: one test case per check, so a gate counts checks, not pytest items.
+Test cases carry no <properties> (the JUnit schema of Jenkins' xUnit plugin allows them only on a
+test suite), and text a server sent is made XML-safe."""
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from .. import catalog
 from .results import BLOCKED, ERROR, FAIL, NOT_EXERCISED, NOT_IN_PROFILE, NOT_RUN, WARN, CheckResult, counts
 
+# What XML 1.0 cannot carry at all (C0 controls but tab and newlines, lone surrogates, U+FFFE and
+# U+FFFF), though a hostile server's answer or a hostile ID in a curl command may hold it.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(text: str) -> str:
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
+
 
 def _failure_text(result: CheckResult) -> str:
-    parts = []
+    check = result.check
+    parts = [f"Requirement: {check.requirement}", f"Cites: {check.cites}"]
     for failure in result.failures:
         parts.append(f"{failure['test']}: {failure['message']}")
         parts += [f"  reproduce: {exchange['curl']}" for exchange in failure.get("exchanges", [])]
@@ -39,5 +51,7 @@ def write(path: Path, results: list[CheckResult]) -> None:
             ET.SubElement(case, "system-out").text = "\n".join(
                 f"WARNING {w['check']}: {w['message']}" for w in result.warnings
             )
-        ET.SubElement(case, "properties").append(ET.Element("property", name="cites", value=check.cites))
+    for element in suite.iter():  # the schema allows no properties in a test case: cites go in the failure
+        element.text = element.text and _xml_safe(element.text)
+        element.attrib = {name: _xml_safe(value) for name, value in element.attrib.items()}
     ET.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)

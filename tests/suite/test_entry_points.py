@@ -82,7 +82,8 @@ def test_run_command_starts_the_reference_server_and_writes_every_report(tmp_pat
     assert report["conforms"] is True and report["seed"] == 0
     assert report["reproduce"].startswith(f"pinpoint-conformance run --profile core --seed {report['seed']}")
     html = (tmp_path / "conformance.html").read_text()
-    assert "<style>" in html and "http-equiv" not in html and 'src="http' not in html and "<script" not in html
+    # Self-contained: inline style and script only (tests/suite/test_html_report_browser.py loads it).
+    assert "<style>" in html and "<link" not in html and "<script src" not in html and 'src="http' not in html
     assert "| PC101 " in (tmp_path / "conformance.md").read_text()
 
 
