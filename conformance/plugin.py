@@ -24,7 +24,7 @@ from .client import Client, SigV4Signer
 from .exchange import SENSITIVE_HEADERS
 from .failures import ConformanceFailure, Findings
 from .reporting.collector import Collector
-from .settings import Settings, add_options, parse_seed
+from .settings import Settings, add_options, cache_dir, parse_seed
 from .world import World
 
 if TYPE_CHECKING:
@@ -65,10 +65,10 @@ def pytest_configure(config: pytest.Config) -> None:
             config.stash[SERVER_KEY] = server
             config.add_cleanup(server.stop)
     settings = Settings.from_config(config)
-    # Hypothesis keeps caches (constants it collected, its example database when one is used) in
-    # .hypothesis/ of the working folder: they go with the run's reports instead, so that a run
-    # leaves nothing in the folder it was started from.
-    set_hypothesis_home_dir(settings.report_dir / ".hypothesis")
+    # Hypothesis keeps caches in .hypothesis/ of the working folder; the suite keeps them in a cache
+    # folder of its own, so that a run leaves nothing where it was started, and the next run finds
+    # them (without its cache of the constants it collects from source, a run took about 3.5 s longer).
+    set_hypothesis_home_dir(cache_dir() / "hypothesis")
     SENSITIVE_HEADERS.update(name.lower() for name in settings.headers)
     config.stash[SETTINGS_KEY] = settings
     if settings.sigv4:

@@ -37,6 +37,15 @@ def parse_seed(text: str | int | None) -> int:
         raise pytest.UsageError(f"--seed wants a number or 'random', got {text!r}") from None
 
 
+def cache_dir() -> Path:
+    """Where the suite keeps what persists between runs (Hypothesis' caches):
+    $PINPOINT_CONFORMANCE_CACHE, else pinpoint-conformance/ under $XDG_CACHE_HOME or ~/.cache."""
+    if explicit := os.environ.get("PINPOINT_CONFORMANCE_CACHE"):
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "pinpoint-conformance"
+
+
 @dataclass(frozen=True)
 class OptionSpec:
     """One of the suite's command-line options, as `add_options` declares it to pytest."""
