@@ -231,7 +231,7 @@ class _Response:
 class Client:
     """The checks' own requests go through urllib3 directly: requests' session machinery (hooks,
     cookies, environment look-ups, re-preparation) doubled the suite's cost per request, and a run
-    sends about 900 of them. Generated requests keep going through a requests session, which
+    sends hundreds of them. Generated requests keep going through a requests session, which
     Schemathesis needs (`generated_session`)."""
 
     def __init__(self, settings: Settings, signer: SigV4Signer | None = None) -> None:
