@@ -5,8 +5,10 @@ driven only by the links reaches GetUserEndpoints and DeleteUserEndpoints for us
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, settings
 
@@ -53,6 +55,21 @@ def test_every_link_names_an_existing_operation_and_its_parameters() -> None:
     assert links == 5
 
 
+@pytest.fixture
+def without_local_constants(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Hypothesis also draws constants found in the source of the local modules imported so far;
+    under xdist which those are depends on what else the worker ran, and a derandomized run then
+    differed from worker to worker. Without them, it is the same run everywhere."""
+    from hypothesis.internal.conjecture import providers
+    from hypothesis.internal.constants_ast import Constants
+
+    monkeypatch.setattr(providers, "_get_local_constants", Constants)
+    providers.CONSTANTS_CACHE.cache.clear()
+    yield
+    providers.CONSTANTS_CACHE.cache.clear()
+
+
+@pytest.mark.usefixtures("without_local_constants")
 def test_stateful_generation_chains_into_the_user_operations() -> None:
     schema = schemathesis.openapi.from_dict(spec.load_bundle()).include(
         operation_id=["CreateApp", "UpdateEndpoint", "GetUserEndpoints", "DeleteUserEndpoints"]
