@@ -22,7 +22,7 @@ was fixed, each measured by this script or A/B on the same machine:
 1. pytest rewrote the asserts of every installed pytest11 plugin's package (Schemathesis' whole
    package) on every run without a bytecode cache: the CLI passes `--assert=plain` (before).
 2. requests re-read os.environ twice per request (proxy look-up), a fifth of the per-request
-   cost: the environment is read once per session (`client.read_environment_once`).
+   cost: the environment is read once per run (`client._Environment`).
 3. The spec's YAML was parsed by PyYAML's pure-Python loader, about 0.3 s of every start-up:
    libyaml's loader is used when PyYAML has it.
 4. The embedded reference server ran in a thread of the suite's process and competed with it for
@@ -63,11 +63,11 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from benchmarks.comparison import SEED
 from conformance.settings import DEFAULT_MAX_EXAMPLES, DEFAULT_TIMEOUT
 from pinpoint_conformance import spec
 from proof.processes import ROOT, free_port, running
 
-SEED = "20261129"
 REPORTS = ROOT / "reports"
 
 
@@ -109,7 +109,7 @@ def run_suite(base_url: str | None, env: dict[str, str], cwd: Path = ROOT) -> tu
 
 def schemathesis_command(kind: str, document: Path, base_url: str) -> list[str]:
     common = ["--url", base_url, "--max-examples", str(DEFAULT_MAX_EXAMPLES), "--request-timeout",
-              f"{DEFAULT_TIMEOUT:g}", "--seed", SEED]  # fmt: skip
+              f"{DEFAULT_TIMEOUT:g}", "--seed", str(SEED)]  # fmt: skip
     if kind == "plain":
         return [sys.executable, "-m", "schemathesis.cli", "run", str(document), "--checks", "all", *common]
     return [sys.executable, "-m", "schemathesis.cli", "run", str(document), "--checks", "all",
@@ -165,12 +165,11 @@ def measure(repeat: int, before: Path | None) -> list[Row]:
                 rows.append(Row(name, f"pinpoint-conformance at {before.name} (before)", "no",
                                 [t for t, _ in runs], runs[-1][1]))  # fmt: skip
                 print(rows[-1], flush=True)
-            url = base_url
-            if url is None:  # Schemathesis needs a URL: the reference server, started for it
+            if base_url is None:  # Schemathesis needs a URL: the reference server, started for it
                 with target("reference server (--base-url)") as started:
                     rows += schemathesis_rows(name, started, repeat, no_cache)
             else:
-                rows += schemathesis_rows(name, url, repeat, no_cache)
+                rows += schemathesis_rows(name, base_url, repeat, no_cache)
     return rows
 
 

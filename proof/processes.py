@@ -4,21 +4,17 @@ accept connections, and stop them."""
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from pinpoint_conformance.server_process import free_port, wait_until_listening
+
+__all__ = ["ROOT", "free_port", "running"]
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextmanager
@@ -28,16 +24,11 @@ def running(command: list[str], port: int, *, startup: float = 120) -> Iterator[
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
         try:
-            deadline = time.monotonic() + startup
-            while True:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    break
-                except OSError:
-                    if process.poll() is not None or time.monotonic() > deadline:
-                        log.seek(0)
-                        raise RuntimeError(f"{command[0]} did not start: {log.read()[-2000:]!r}") from None
-                    time.sleep(0.1)
+            try:
+                wait_until_listening(port, process, startup, poll=0.1)  # type: ignore[arg-type]
+            except RuntimeError:
+                log.seek(0)
+                raise RuntimeError(f"{command[0]} did not start: {log.read()[-2000:]!r}") from None
             yield f"http://127.0.0.1:{port}"
         finally:
             process.terminate()

@@ -70,9 +70,8 @@ def _add_suite_options(command: argparse.ArgumentParser) -> None:
 
     group = command.add_argument_group("the suite's options (also accepted by `pytest conformance`)")
     for spec in option_specs():
-        options = {key: value for key, value in spec.options.items() if key != "type" or value is not None}
-        options["default"] = False if spec.options.get("action") == "store_true" else None
-        group.add_argument(spec.name, **options)
+        default = False if spec.options.get("action") == "store_true" else None
+        group.add_argument(spec.name, **{**spec.options, "default": default})
 
 
 def main(argv: Sequence[str] | None = None) -> int:

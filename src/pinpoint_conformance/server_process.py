@@ -26,17 +26,7 @@ class ServerProcess:
 
     def wait_until_ready(self, timeout: float = 30) -> None:
         """Return once the server accepts connections; raise RuntimeError if it exited or took too long."""
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return
-            except OSError:
-                if self.process.poll() is not None:
-                    raise RuntimeError(f"the reference server exited with status {self.process.returncode}") from None
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"the reference server did not start within {timeout:g} s") from None
-                time.sleep(0.01)
+        wait_until_listening(self.port, self.process, timeout, name="the reference server")
 
     def stop(self) -> None:
         if self.process.stdin is not None:
@@ -48,12 +38,34 @@ class ServerProcess:
             self.process.wait()
 
 
+def free_port() -> int:
+    """A loopback port free at the moment of asking."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_listening(port: int, process: subprocess.Popen[bytes], timeout: float, *, poll: float = 0.01,
+                         name: str = "the server") -> None:  # fmt: skip
+    """Return once 127.0.0.1:`port` accepts connections; raise RuntimeError if `process` exited
+    first or `timeout` seconds passed."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(f"{name} exited with status {process.returncode}") from None
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{name} did not start within {timeout:g} s") from None
+            time.sleep(poll)
+
+
 def start() -> ServerProcess:
     """Start `pinpoint-conformance serve` on a free loopback port and return at once, without
     waiting for it to listen: call `wait_until_ready` before the first request."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     command = [sys.executable, "-m", "pinpoint_conformance", "serve", "--host", "127.0.0.1", "--port", str(port),
                "--exit-when-stdin-closes"]  # fmt: skip
     process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
