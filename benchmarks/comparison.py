@@ -56,9 +56,9 @@ class Budget:
 
 
 def suite_defaults() -> dict[str, Any]:
-    """The defaults of the suite's command-line options, read from conformance/settings.py (the
+    """The defaults of the suite's command-line options, read from src/pinpoint_conformance/harness/settings.py (the
     options a run without them gets), so that the comparison follows them when they change."""
-    from conformance.settings import option_specs
+    from pinpoint_conformance.harness.settings import option_specs
 
     return {spec.name: spec.default for spec in option_specs()}
 

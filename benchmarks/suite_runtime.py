@@ -15,7 +15,7 @@ suite: `--max-examples` equal to the suite's default, `--request-timeout` its de
 - plain: `schemathesis run` on the User resource's document alone, `--checks all`, as a first try;
 - expert: the bundle with the support calls and their OpenAPI links, every phase (stateful
   included), `--checks all` without the two checks the contract disagrees with
-  (positive_data_acceptance, use_after_free; see conformance/properties.py).
+  (positive_data_acceptance, use_after_free; see src/pinpoint_conformance/harness/properties.py).
 
 What the profile found (cProfile and `python -X importtime` of a run, 2026-11-29), in the order it
 was fixed, each measured by this script or A/B on the same machine:
@@ -64,8 +64,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from benchmarks.comparison import SEED
-from conformance.settings import DEFAULT_MAX_EXAMPLES, DEFAULT_TIMEOUT
 from pinpoint_conformance import spec
+from pinpoint_conformance.harness.settings import DEFAULT_MAX_EXAMPLES, DEFAULT_TIMEOUT
 from proof.processes import ROOT, free_port, running
 
 REPORTS = ROOT / "reports"

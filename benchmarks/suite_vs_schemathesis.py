@@ -14,7 +14,7 @@ working folder and would otherwise replay one variant's crashes against the next
 3. the same with `--exclude-checks positive_data_acceptance`.
 
 Both sides get the same budget: Schemathesis' `--max-examples` is the suite's examples per
-property-based check (its default from conformance/settings.py, unless the variant sets one) and
+property-based check (its default from src/pinpoint_conformance/harness/settings.py, unless the variant sets one) and
 its `--request-timeout` is the suite's `--timeout` for that variant; its `--seed` is fixed. Both
 judge against the same spec: the conformance bundle the suite itself reads (`spec.load_bundle()`,
 the User resource and the support calls that create applications and endpoints), that is the

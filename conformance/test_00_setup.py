@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from .client import Client, segment
-from .failures import fail
-from .world import World
+from pinpoint_conformance.harness.client import Client, segment
+from pinpoint_conformance.harness.failures import fail
+from pinpoint_conformance.harness.world import World
 
 
 @pytest.mark.check("PC001")

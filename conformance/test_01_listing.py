@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from . import expect, neighbours, written
-from .client import Client
-from .exchange import Exchange
-from .failures import fail
-from .world import World
+from pinpoint_conformance.harness import expect, neighbours, written
+from pinpoint_conformance.harness.client import Client
+from pinpoint_conformance.harness.exchange import Exchange
+from pinpoint_conformance.harness.failures import fail
+from pinpoint_conformance.harness.world import World
 
 
 @pytest.mark.check("PC101")

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from . import expect, written
-from .client import Client
-from .failures import fail
-from .world import World
+from pinpoint_conformance.harness import expect, written
+from pinpoint_conformance.harness.client import Client
+from pinpoint_conformance.harness.failures import fail
+from pinpoint_conformance.harness.world import World
 
 
 def full_endpoint(user: str) -> dict[str, Any]:

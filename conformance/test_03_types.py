@@ -7,10 +7,11 @@ import time
 
 import pytest
 
-from . import expect
-from .client import Client
+from pinpoint_conformance.harness import expect
+from pinpoint_conformance.harness.client import Client
+from pinpoint_conformance.harness.world import World
+
 from .test_02_fields import full_endpoint
-from .world import World
 
 # Every channel of the model's enum, each with an address of the kind it takes.
 CHANNELS = {

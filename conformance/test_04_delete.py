@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from . import expect
-from .client import Client
-from .failures import fail
-from .settings import Settings
+from pinpoint_conformance.harness import expect
+from pinpoint_conformance.harness.client import Client
+from pinpoint_conformance.harness.failures import fail
+from pinpoint_conformance.harness.settings import Settings
+from pinpoint_conformance.harness.world import World
+
 from .test_01_listing import USER, described, seed_neighbourhood
-from .world import World
 
 
 def _settle(settings: Settings) -> float:

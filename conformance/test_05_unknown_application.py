@@ -6,12 +6,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from . import expect
-from .client import Client, segment
-from .exchange import Exchange
-from .failures import fail
-from .wire import check_message_body
-from .world import World
+from pinpoint_conformance.harness import expect
+from pinpoint_conformance.harness.client import Client, segment
+from pinpoint_conformance.harness.exchange import Exchange
+from pinpoint_conformance.harness.failures import fail
+from pinpoint_conformance.harness.wire import check_message_body
+from pinpoint_conformance.harness.world import World
 
 
 @pytest.mark.check("PC501")

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from . import expect
-from .client import Client, user_path
-from .failures import Findings
-from .wire import check_message_body
-from .world import World
+from pinpoint_conformance.harness import expect
+from pinpoint_conformance.harness.client import Client, user_path
+from pinpoint_conformance.harness.failures import Findings
+from pinpoint_conformance.harness.wire import check_message_body
+from pinpoint_conformance.harness.world import World
 
 OTHER_METHODS = ("POST", "PUT", "PATCH", "TRACE")
 

@@ -7,12 +7,12 @@ import unicodedata
 
 import pytest
 
-from . import expect, hostile_ids
-from .client import Client, segment, user_path
-from .exchange import Exchange
-from .failures import ConformanceFailure, fail
-from .wire import check_message_body
-from .world import World
+from pinpoint_conformance.harness import expect, hostile_ids
+from pinpoint_conformance.harness.client import Client, segment, user_path
+from pinpoint_conformance.harness.exchange import Exchange
+from pinpoint_conformance.harness.failures import ConformanceFailure, fail
+from pinpoint_conformance.harness.wire import check_message_body
+from pinpoint_conformance.harness.world import World
 
 
 @pytest.fixture(scope="module")

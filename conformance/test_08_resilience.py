@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from . import expect
-from .client import Client
-from .world import World
+from pinpoint_conformance.harness import expect
+from pinpoint_conformance.harness.client import Client
+from pinpoint_conformance.harness.world import World
 
 BURST = 25
 

@@ -9,13 +9,14 @@ from typing import Any
 
 import pytest
 
-from . import expect
-from .client import Client, user_path
-from .failures import fail, observe
-from .settings import Settings
+from pinpoint_conformance.harness import expect
+from pinpoint_conformance.harness.client import Client, user_path
+from pinpoint_conformance.harness.failures import fail, observe
+from pinpoint_conformance.harness.settings import Settings
+from pinpoint_conformance.harness.wire import check_message_body
+from pinpoint_conformance.harness.world import World
+
 from .test_02_fields import full_endpoint
-from .wire import check_message_body
-from .world import World
 
 
 @pytest.mark.check("PCA01")

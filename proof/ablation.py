@@ -4,8 +4,8 @@ a proof can show which variant nothing else in the suite catches:
     PINPOINT_ABLATE=neighbour:longer pytest conformance -p proof.ablation ...
     PINPOINT_ABLATE=hostile:lengths  pytest conformance -p proof.ablation ...
 
-`neighbour:<kind>` removes a kind of `conformance.neighbours.NEIGHBOURS` (PC102, PC403);
-`hostile:<class>` a class of `conformance.hostile_ids.CLASSES`, and `hostile:normalized` empties
+`neighbour:<kind>` removes a kind of `pinpoint_conformance.harness.neighbours.NEIGHBOURS` (PC102, PC403);
+`hostile:<class>` a class of `pinpoint_conformance.harness.hostile_ids.CLASSES`, and `hostile:normalized` empties
 `NORMALIZED` (PC707). The shared mappings are changed in place, so every test sees the same
 suite less that one probe. An unknown name is a usage error, never a silent no-op.
 """
@@ -16,7 +16,7 @@ import os
 
 import pytest
 
-from conformance import hostile_ids, neighbours
+from pinpoint_conformance.harness import hostile_ids, neighbours
 
 VARIABLE = "PINPOINT_ABLATE"
 

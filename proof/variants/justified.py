@@ -5,8 +5,8 @@ then conforms), under the suite's default seed: under another, generation may st
 too (it draws the '%' of decodes-twice under seeds 1 and 2), which is why the probes are sent on
 every run. A probe no variant justifies does not belong in the suite.
 
-Probes are the kinds of `conformance.neighbours.NEIGHBOURS` (PC102, PC403) and the classes of
-`conformance.hostile_ids` (PC707), named as `PINPOINT_ABLATE` names them.
+Probes are the kinds of `pinpoint_conformance.harness.neighbours.NEIGHBOURS` (PC102, PC403) and the classes of
+`pinpoint_conformance.harness.hostile_ids` (PC707), named as `PINPOINT_ABLATE` names them.
 """
 
 from __future__ import annotations

@@ -42,20 +42,20 @@ class SelectStore(Store):
         return {"app": app, "user": user, "like": like_escaped(user)}
 
     def get_user_endpoints(self, application_id: str, user_id: str) -> list[str]:
-        with self._transaction() as db:
+        with self.transaction() as db:
             return self._select(db, self.get_where, application_id, user_id)
 
     def delete_user_endpoints(self, application_id: str, user_id: str) -> list[str]:
         if self.delete_where is None:
             return super().delete_user_endpoints(application_id, user_id)
-        with self._transaction() as db:
+        with self.transaction() as db:
             found = self._select(db, self.delete_where, application_id, user_id)
             db.execute(f"DELETE FROM endpoints WHERE {self.delete_where}", self._params(application_id, user_id))
             return found
 
 
 # Prefix and wildcard matchers compare case as PostgreSQL's LIKE does, so that each is caught by
-# the neighbour it is about and not also by the upper-case one (conformance/neighbours.py).
+# the neighbour it is about and not also by the upper-case one (src/pinpoint_conformance/harness/neighbours.py).
 PREFIX = "application_id = :app AND user_id LIKE :like || '%' ESCAPE '\\'"
 
 

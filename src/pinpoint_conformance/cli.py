@@ -31,7 +31,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _suite_arguments(args: argparse.Namespace) -> list[str]:
     """The suite's options the user gave, back in pytest's command-line form."""
-    from conformance.settings import option_specs
+    from pinpoint_conformance.harness.settings import option_specs
 
     out: list[str] = []
     for spec in option_specs():
@@ -52,7 +52,7 @@ def _suite_arguments(args: argparse.Namespace) -> list[str]:
 def _run(args: argparse.Namespace, pytest_args: list[str]) -> int:
     import pytest
 
-    from conformance import suite_dir
+    from pinpoint_conformance import suite_dir
 
     # --assert=plain: the suite's checks raise their own failures, and rewriting the asserts of
     # every installed pytest plugin (Schemathesis' whole package among them) doubled the start-up
@@ -64,11 +64,13 @@ def _run(args: argparse.Namespace, pytest_args: list[str]) -> int:
 
 
 def _add_suite_options(command: argparse.ArgumentParser) -> None:
-    """The suite's own options (conformance/settings.py), so that `run --help` lists them; a value
+    """The suite's own options (harness/settings.py), so that `run --help` lists them; a value
     not given is left to the suite's default, which the help text states."""
-    from conformance.settings import option_specs
+    from pinpoint_conformance.harness.settings import option_specs
 
-    group = command.add_argument_group("the suite's options (also accepted by `pytest conformance`)")
+    group = command.add_argument_group(
+        "the suite's options (also accepted by `pytest --pyargs pinpoint_conformance.suite`)"
+    )
     for spec in option_specs():
         default = False if spec.options.get("action") == "store_true" else None
         group.add_argument(spec.name, **{**spec.options, "default": default})

@@ -32,7 +32,7 @@ from benchmarks.comparison import (
     summary_table,
     variant_table,
 )
-from conformance.settings import Settings
+from pinpoint_conformance.harness.settings import Settings
 from proof.suite_runs import CATALOGUE_OPTIONS
 
 CANNED = Path(__file__).parent / "schemathesis-reports"

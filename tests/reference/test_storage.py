@@ -90,7 +90,7 @@ def test_user_queries_search_the_user_index() -> None:
         "SELECT COUNT(*) FROM endpoints WHERE application_id = ? AND user_id = ? AND endpoint_id <> ?",
     ]
     for query in queries:
-        with store._transaction() as db:
+        with store.transaction() as db:
             rows = db.execute(f"EXPLAIN QUERY PLAN {query}", ("a", "u", "e")[: query.count("?")])
             plan = " ".join(row[-1] for row in rows)
         assert "USING" in plan and "endpoints_by_user_ordered" in plan and "SCAN" not in plan, (query, plan)

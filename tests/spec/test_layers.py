@@ -49,7 +49,7 @@ CONFORMANCE = spec.load_bundle()
 
 
 def test_the_suites_loaders_return_the_conformance_view() -> None:
-    """The interface the suite relies on (conformance/wire.py, conformance/properties.py)."""
+    """The interface the suite relies on (harness/wire.py, harness/properties.py)."""
     for document in (spec.load_user_spec(), CONFORMANCE):
         responses = document["paths"][USER_PATH]["get"]["responses"]
         for status, name in {

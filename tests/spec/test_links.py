@@ -5,7 +5,6 @@ driven only by the links reaches GetUserEndpoints and DeleteUserEndpoints for us
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,6 +12,7 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, settings
 
 from pinpoint_conformance import spec
+from pinpoint_conformance.harness.session import draw_without_local_constants
 from pinpoint_conformance.reference import create_app, start_in_thread
 
 USER_PATH = "/v1/apps/{application-id}/users/{user-id}"
@@ -56,17 +56,11 @@ def test_every_link_names_an_existing_operation_and_its_parameters() -> None:
 
 
 @pytest.fixture
-def without_local_constants(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def without_local_constants() -> None:
     """Hypothesis also draws constants found in the source of the local modules imported so far;
     under xdist which those are depends on what else the worker ran, and a derandomized run then
-    differed from worker to worker. Without them, it is the same run everywhere."""
-    from hypothesis.internal.conjecture import providers
-    from hypothesis.internal.constants_ast import Constants
-
-    monkeypatch.setattr(providers, "_get_local_constants", Constants)
-    providers.CONSTANTS_CACHE.cache.clear()
-    yield
-    providers.CONSTANTS_CACHE.cache.clear()
+    differed from worker to worker. Without them, as the suite draws, it is the same run everywhere."""
+    draw_without_local_constants()
 
 
 @pytest.mark.usefixtures("without_local_constants")

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from conformance import catalog
-from conformance.exchange import Exchange
-from conformance.reporting.results import TestRecord
+from pinpoint_conformance.harness import checks
+from pinpoint_conformance.harness.exchange import Exchange
+from pinpoint_conformance.reporting.results import TestRecord
 
 # Markup that would run or inject something in a page that did not escape it.
 HOSTILE = '</pre></script><script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
@@ -44,6 +44,6 @@ def records() -> list[TestRecord]:
         "PC405": TestRecord("t::test_empty", "PC405", outcome="skipped", skip_reason="deselected"),
         "PC804": TestRecord("t::test_connections", "PC804", outcome="error", skip_reason="worker crashed"),
     }  # fmt: skip
-    observed = [c.id for c in catalog.CHECKS.values() if c.exercised_when and c.id != "PC801"]
+    observed = [c.id for c in checks.CHECKS.values() if c.exercised_when and c.id != "PC801"]
     return [special.get(c.id) or TestRecord(f"t::test_{c.id}", c.id, observed=observed)
-            for c in catalog.CHECKS.values()]  # fmt: skip
+            for c in checks.CHECKS.values()]  # fmt: skip

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import ast
 
-from conformance import catalog
+from pinpoint_conformance.harness import checks
 from proof.processes import ROOT
 from proof.variants import CONFORMING, FAULTY
 
@@ -26,9 +26,9 @@ def _marked_checks() -> dict[str, list[str]]:
 
 def test_every_check_has_a_test_and_every_test_a_check() -> None:
     marked = _marked_checks()
-    assert set(marked) == set(catalog.CHECKS), (
-        f"without a test: {sorted(set(catalog.CHECKS) - set(marked))}; "
-        f"not in the catalogue: {sorted(set(marked) - set(catalog.CHECKS))}"
+    assert set(marked) == set(checks.CHECKS), (
+        f"without a test: {sorted(set(checks.CHECKS) - set(marked))}; "
+        f"not in the catalogue: {sorted(set(marked) - set(checks.CHECKS))}"
     )
 
 
@@ -46,19 +46,21 @@ def test_every_suite_test_is_marked_with_a_check() -> None:
 
 def test_docs_list_of_checks_is_generated_from_the_catalogue() -> None:
     on_disk = (ROOT / "docs" / "CHECKS.md").read_text()
-    assert on_disk == catalog.markdown(), "docs/CHECKS.md is stale: python -m conformance.catalog > docs/CHECKS.md"
+    assert on_disk == checks.markdown(), (
+        "docs/CHECKS.md is stale: python -m pinpoint_conformance.harness.checks > docs/CHECKS.md"
+    )
 
 
 def test_every_check_cites_a_source_and_states_a_requirement() -> None:
-    for check in catalog.CHECKS.values():
-        assert check.cites and check.requirement and check.clause in catalog.CLAUSES, check.id
+    for check in checks.CHECKS.values():
+        assert check.cites and check.requirement and check.clause in checks.CLAUSES, check.id
         assert any(word in check.requirement for word in ("MUST", "SHOULD", "MAY")), check.id
 
 
 def test_every_clause_has_a_faulty_variant_and_the_catalogue_is_large_enough() -> None:
     assert len(FAULTY) >= 40 and len(CONFORMING) >= 6
     covered = {variant.clause for variant in FAULTY}
-    assert covered >= set(catalog.CLAUSES), f"clauses without a faulty variant: {set(catalog.CLAUSES) - covered}"
+    assert covered >= set(checks.CLAUSES), f"clauses without a faulty variant: {set(checks.CLAUSES) - covered}"
     for variant in FAULTY:
-        assert variant.fails <= set(catalog.CHECKS), variant.name
-        assert any(catalog.get(c).clause == variant.clause for c in variant.fails), variant.name
+        assert variant.fails <= set(checks.CHECKS), variant.name
+        assert any(checks.get(c).clause == variant.clause for c in variant.fails), variant.name

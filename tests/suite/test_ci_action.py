@@ -176,7 +176,7 @@ def test_gitlab_example_follows_gitlabs_schema_and_publishes_the_junit_report() 
     report_dir = command[command.index("--report-dir") + 1]
     assert report_dir == action()["inputs"]["report-dir"]["default"]
     artifacts = job["artifacts"]
-    # junit.xml: the name the suite writes (conformance/reporting/collector.py).
+    # junit.xml: the name the suite writes (src/pinpoint_conformance/reporting/collector.py).
     assert artifacts["reports"]["junit"] == f"{report_dir}/junit.xml"
     assert artifacts["when"] == "always" and f"{report_dir}/" in artifacts["paths"]
 

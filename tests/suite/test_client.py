@@ -5,6 +5,7 @@ a MessageBody fails PC801; throttling past the retry budget fails PC802."""
 from __future__ import annotations
 
 import email.utils
+import io
 import itertools
 import time
 from collections.abc import Callable, Iterator
@@ -14,10 +15,10 @@ import pytest
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from conformance import client as client_module
-from conformance.client import Client
-from conformance.failures import ConformanceFailure
-from conformance.settings import Settings
+from pinpoint_conformance.harness import client as client_module
+from pinpoint_conformance.harness.client import Client
+from pinpoint_conformance.harness.failures import ConformanceFailure
+from pinpoint_conformance.harness.settings import Settings
 from pinpoint_conformance.reference import create_app, start_in_thread
 from proof.variants.middleware import Intercept
 
@@ -117,7 +118,7 @@ def test_generated_requests_are_bounded_as_a_whole() -> None:
 
     import requests
 
-    from conformance.client import DeadlineSession
+    from pinpoint_conformance.harness.client import DeadlineSession
 
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))
@@ -147,10 +148,10 @@ def test_generated_requests_are_bounded_as_a_whole() -> None:
 def test_a_signed_generated_request_replays_with_a_fresh_signature() -> None:
     import requests
 
-    from conformance.properties import exchange_of
+    from pinpoint_conformance.harness.properties import exchange_of
 
     response = requests.Response()
-    response.status_code, response._content, response.elapsed = 404, b"{}", 0.0  # type: ignore[assignment]
+    response.status_code, response.raw, response.elapsed = 404, io.BytesIO(b"{}"), 0.0  # type: ignore[assignment]
     signed = {"Authorization": "AWS4-HMAC-SHA256 Credential=x"}
     response.request = requests.Request("GET", "http://127.0.0.1:1/v1/apps/a/users/b", headers=signed).prepare()
     curl = exchange_of(response, "eu-west-1").curl()

@@ -111,7 +111,7 @@ def test_own_applications_are_removed_at_the_end(tmp_path: Path) -> None:
     with start_in_thread(server_app) as server:
         run = run_suite(server.base_url, tmp_path)
         assert run.exit_code == 0, run.explain()
-        with server_app.store._transaction() as db:
+        with server_app.store.transaction() as db:
             (apps,) = db.execute("SELECT COUNT(*) FROM applications").fetchone()
         assert apps == 0 and server_app.store.count_endpoints() == 0
 
@@ -174,8 +174,8 @@ def test_the_default_seed_is_fixed(reference: RunningServer, tmp_path: Path) -> 
 
 
 def test_run_help_lists_every_suite_option_and_its_default(capsys: pytest.CaptureFixture[str]) -> None:
-    from conformance.settings import option_specs
     from pinpoint_conformance.cli import main
+    from pinpoint_conformance.harness.settings import option_specs
 
     with pytest.raises(SystemExit) as exit_info:
         main(["run", "--help"])
@@ -206,3 +206,25 @@ def test_a_run_leaves_nothing_in_the_working_folder(tmp_path: Path) -> None:
     assert "verdict: INCOMPLETE — 5 of" in result.stdout, result.stdout[-3000:]
     assert list(here.iterdir()) == []
     assert (reports / "conformance.json").exists()
+
+
+TAKES_TIMEOUT = """
+def pytest_addoption(parser):
+    parser.addoption("--timeout", type=float, default=None, help="a per-test timeout, as pytest-timeout's")
+"""
+
+
+def test_an_option_another_plugin_declared_first_stops_the_suite_not_pytest(tmp_path: Path) -> None:
+    """A plugin loaded before the suite's (here with -p) holds --timeout: the user's own tests still
+    run, and a run of the suite stops with a usage error that names the option and the way out."""
+    (tmp_path / "takes_timeout.py").write_text(TAKES_TIMEOUT)
+    (tmp_path / "test_mine.py").write_text("def test_mine():\n    pass\n")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    base = [sys.executable, "-m", "pytest", "-p", "takes_timeout", "-p", "no:cacheprovider", "-q"]
+    mine = subprocess.run([*base, "test_mine.py"], cwd=tmp_path, capture_output=True, text=True, timeout=300, env=env)
+    assert mine.returncode == 0 and "1 passed" in mine.stdout, mine.stdout + mine.stderr
+    suite = subprocess.run([*base, str(ROOT / "conformance"), "--base-url", "http://127.0.0.1:9"], cwd=tmp_path,
+                           capture_output=True, text=True, timeout=300, env=env)  # fmt: skip
+    assert suite.returncode == 4, suite.stdout + suite.stderr
+    assert "another installed pytest plugin already declares --timeout" in suite.stderr
+    assert "-p no:NAME" in suite.stderr

@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 
-from conformance import catalog
-from conformance.reporting import html_report
-from conformance.reporting.results import fold, verdict
-from conformance.settings import Settings
+from pinpoint_conformance.harness import checks
+from pinpoint_conformance.harness.settings import Settings
+from pinpoint_conformance.reporting import html_report
+from pinpoint_conformance.reporting.results import fold, verdict
 from tests.suite.faulty_run import FAILED, HOSTILE, HOSTILE_BODY, records
 
 CHROMIUM = os.environ.get("PINPOINT_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
@@ -107,7 +107,7 @@ def test_each_failure_shows_its_requirement_exchanges_and_curl(page: Any) -> Non
     failure = page.locator("article#PC701")
     text = failure.inner_text()
     assert "PC701 Responses are labelled application/json" in text
-    assert catalog.get("PC701").requirement in text and catalog.get("PC701").cites in text
+    assert checks.get("PC701").requirement in text and checks.get("PC701").cites in text
     assert "Content-Type is text/html, not application/json" in text
     assert failure.locator("pre.request").count() == 2 and failure.locator("pre.response").count() == 2
     assert failure.locator("pre.response").nth(1).inner_text() == "No response: reset"
@@ -132,18 +132,18 @@ def test_the_filter_shows_only_the_chosen_status(page: Any) -> None:
         return page.locator("#matrix tbody tr:visible td:first-child").all_inner_texts()
 
     rows = page.locator("#matrix tbody tr")
-    assert len(visible()) == rows.count() == len(catalog.CHECKS)
+    assert len(visible()) == rows.count() == len(checks.CHECKS)
     expected = {"fail": FAILED, "blocked": ["PC103"], "warn": ["PC604"], "not exercised": ["PC801"],
                 "not run": ["PC405"], "error": ["PC804"]}  # fmt: skip
     for status, ids in expected.items():
         page.select_option("#status-filter", status)
         assert visible() == ids, status
-        assert page.locator("#shown").inner_text() == f"{len(ids)} of {len(catalog.CHECKS)} checks shown"
+        assert page.locator("#shown").inner_text() == f"{len(ids)} of {len(checks.CHECKS)} checks shown"
     page.select_option("#status-filter", "pass")
     assert visible() and all(s == "pass" for s in page.locator("#matrix tbody tr:visible td:nth-child(4)")
                              .all_inner_texts())  # fmt: skip
     page.select_option("#status-filter", "all")
-    assert len(visible()) == len(catalog.CHECKS)
+    assert len(visible()) == len(checks.CHECKS)
 
 
 def test_a_hostile_body_shows_as_text(page: Any) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from starlette.responses import Response
 
-from conformance.failures import ConformanceFailure, fail
+from pinpoint_conformance.harness.failures import ConformanceFailure, fail
 from pinpoint_conformance.reference import start_in_thread
 from proof.suite_runs import ROOT, run_suite
 from proof.variants import VARIANTS
@@ -26,7 +26,7 @@ def test_fail_raises() -> None:
     with pytest.raises(ConformanceFailure) as caught:
         fail("PC101", "a message")
     assert caught.value.check_id == "PC101"
-    for path in (ROOT / "conformance").glob("*.py"):
+    for path in [*(ROOT / "conformance").glob("*.py"), *(ROOT / "src/pinpoint_conformance/harness").glob("*.py")]:
         assert "raise fail(" not in path.read_text(), f"{path.name}: fail() raises by itself"
 
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 
-from conformance import properties, writes
-from conformance.written import Ledger, differences, is_iso_datetime, iso_instant, same_value
+from pinpoint_conformance.harness import properties, writes
+from pinpoint_conformance.harness.written import Ledger, differences, is_iso_datetime, iso_instant, same_value
 
 UPDATE_ENDPOINT = properties.bundle_schema()["/v1/apps/{application-id}/endpoints/{endpoint-id}"]["PUT"]
 

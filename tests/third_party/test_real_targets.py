@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conformance import catalog
+from pinpoint_conformance.harness import checks
 from proof.suite_runs import SuiteRun, run_suite
 from tests.third_party.targets import MOTO_ENV, SUITE_OPTIONS, moto_server, prism_mock
 
@@ -15,7 +15,7 @@ SEMANTIC = {"PC101", "PC102", "PC103", "PC104", "PC201", "PC202", "PC203", "PC20
 
 def _complete_and_clean(run: SuiteRun) -> dict[str, str]:
     statuses = run.statuses
-    assert set(statuses) == set(catalog.CHECKS), "the report misses checks"
+    assert set(statuses) == set(checks.CHECKS), "the report misses checks"
     assert "Traceback" not in run.output, run.output[-3000:]
     for check in run.report["checks"]:
         for failure in check["failures"]:

@@ -68,7 +68,9 @@ class Store:
             self._db.close()
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """The database inside one transaction, under the store's lock (public for the variant
+        stores of proof/ and for tests that read the tables directly)."""
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
@@ -89,7 +91,7 @@ class Store:
             "tags": tags,
             "CreationDate": now_iso(),
         }
-        with self._transaction() as db:
+        with self.transaction() as db:
             db.execute("INSERT INTO applications VALUES (?, ?)", (application_id, json.dumps(document)))
         return document
 
@@ -100,11 +102,11 @@ class Store:
         return json.loads(row[0])
 
     def get_application(self, application_id: str) -> dict[str, Any]:
-        with self._transaction() as db:
+        with self.transaction() as db:
             return self._application(db, application_id)
 
     def delete_application(self, application_id: str) -> dict[str, Any]:
-        with self._transaction() as db:
+        with self.transaction() as db:
             document = self._application(db, application_id)
             db.execute("DELETE FROM applications WHERE id = ?", (application_id,))
             return document
@@ -147,13 +149,13 @@ class Store:
     def update_endpoints(self, application_id: str, items: list[tuple[str, dict[str, Any]]],
                          request_id: str) -> None:  # fmt: skip
         """Create or update every item, or (on any error) none of them."""
-        with self._transaction() as db:
+        with self.transaction() as db:
             self._application(db, application_id)
             for endpoint_id, fields in items:
                 self._upsert(db, application_id, endpoint_id, fields, request_id)
 
     def get_endpoint(self, application_id: str, endpoint_id: str) -> dict[str, Any]:
-        with self._transaction() as db:
+        with self.transaction() as db:
             return self._endpoint(db, application_id, endpoint_id)
 
     def _endpoint(self, db: sqlite3.Connection, application_id: str, endpoint_id: str) -> dict[str, Any]:
@@ -167,7 +169,7 @@ class Store:
         return json.loads(row[0])
 
     def delete_endpoint(self, application_id: str, endpoint_id: str) -> dict[str, Any]:
-        with self._transaction() as db:
+        with self.transaction() as db:
             document = self._endpoint(db, application_id, endpoint_id)
             db.execute(
                 "DELETE FROM endpoints WHERE application_id = ? AND endpoint_id = ?",
@@ -191,15 +193,15 @@ class Store:
     # spliced from them without a parse and a dump per endpoint (a third of a GET's time).
 
     def get_user_endpoints(self, application_id: str, user_id: str) -> list[str]:
-        with self._transaction() as db:
+        with self.transaction() as db:
             return self._user_endpoints(db, application_id, user_id)
 
     def delete_user_endpoints(self, application_id: str, user_id: str) -> list[str]:
-        with self._transaction() as db:
+        with self.transaction() as db:
             endpoints = self._user_endpoints(db, application_id, user_id)
             db.execute("DELETE FROM endpoints WHERE application_id = ? AND user_id = ?", (application_id, user_id))
             return endpoints
 
     def count_endpoints(self) -> int:
-        with self._transaction() as db:
+        with self.transaction() as db:
             return db.execute("SELECT COUNT(*) FROM endpoints").fetchone()[0]

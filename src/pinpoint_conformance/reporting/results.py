@@ -19,8 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import catalog
-from ..catalog import Profile
+from ..harness import checks
+from ..harness.checks import Profile
 
 PASS, FAIL, WARN, BLOCKED, ERROR = "pass", "fail", "warn", "blocked", "error"
 NOT_EXERCISED, NOT_RUN, NOT_IN_PROFILE = "not exercised", "not run", "not in profile"
@@ -47,7 +47,7 @@ class TestRecord:
 
 @dataclass
 class CheckResult:
-    check: catalog.Check
+    check: checks.Check
     status: str
     tests: list[TestRecord] = field(default_factory=list)
     failures: list[dict[str, Any]] = field(default_factory=list)  # each with its test's nodeid
@@ -79,7 +79,7 @@ def _add_failure(result: CheckResult, failure: dict[str, Any], test: str) -> Non
 
 def fold(records: list[TestRecord], profile: Profile = Profile.CORE) -> list[CheckResult]:
     """Per check, the status described in the module's docstring."""
-    results = {check_id: CheckResult(check, NOT_RUN) for check_id, check in catalog.CHECKS.items()}
+    results = {check_id: CheckResult(check, NOT_RUN) for check_id, check in checks.CHECKS.items()}
     observed = {check_id for record in records for check_id in record.observed}
     blocked_run = run_blocked(records)
     for record in records:

@@ -8,7 +8,7 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from .. import catalog
+from ..harness import checks
 from .results import BLOCKED, ERROR, FAIL, NOT_EXERCISED, NOT_IN_PROFILE, NOT_RUN, WARN, CheckResult, counts
 
 # What XML 1.0 cannot carry at all (C0 controls but tab and newlines, lone surrogates, U+FFFE and
@@ -36,7 +36,7 @@ def write(path: Path, results: list[CheckResult]) -> None:
                        errors=str(tally[ERROR]), skipped=str(skipped))  # fmt: skip
     for result in results:
         check = result.check
-        case = ET.SubElement(suite, "testcase", classname=f"clause {check.clause}: {catalog.CLAUSES[check.clause]}",
+        case = ET.SubElement(suite, "testcase", classname=f"clause {check.clause}: {checks.CLAUSES[check.clause]}",
                              name=f"{check.id} {check.title}")  # fmt: skip
         if result.status == FAIL:
             element = ET.SubElement(case, "failure", message=result.failures[0]["message"][:500])

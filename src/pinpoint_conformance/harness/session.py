@@ -1,5 +1,5 @@
-"""The suite's pytest plugin: options, the target, fixtures, and turning test outcomes into
-check results for the reports.
+"""The suite's run, registered by plugin.py when a run collects the suite: the target, the fixtures,
+and turning test outcomes into check results for the reports.
 
 Each test is marked with the check it proves (`@pytest.mark.check("PC101")`). A test fails with a
 `ConformanceFailure` that names the check that caught the problem, which may be another one (a
@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from . import catalog
-from .catalog import Profile
+from ..reporting.collector import Collector
+from . import checks
+from .checks import Profile
 from .client import Client, SigV4Signer
 from .exchange import SENSITIVE_HEADERS
 from .failures import ConformanceFailure, Findings
-from .reporting.collector import Collector
-from .settings import Settings, add_options, cache_dir, parse_seed
+from .settings import Settings, cache_dir, parse_seed
 from .world import World
 
 if TYPE_CHECKING:
@@ -32,10 +32,6 @@ if TYPE_CHECKING:
 
 # Checks whose findings are warnings under core and aws, failures under strict.
 STRICT_FAILURES = {"PC604"}
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    add_options(parser)
 
 
 def _is_worker(config: pytest.Config) -> bool:
@@ -65,10 +61,10 @@ def pytest_configure(config: pytest.Config) -> None:
             config.stash[SERVER_KEY] = server
             config.add_cleanup(server.stop)
     settings = Settings.from_config(config)
-    # Hypothesis keeps caches in .hypothesis/ of the working folder; the suite keeps them in a cache
-    # folder of its own, so that a run leaves nothing where it was started, and the next run finds
-    # them (without its cache of the constants it collects from source, a run took about 3.5 s longer).
+    # Hypothesis keeps what it writes in .hypothesis/ of the working folder; the suite sends it to a
+    # cache folder of its own, so that a run leaves nothing where it was started.
     set_hypothesis_home_dir(cache_dir() / "hypothesis")
+    draw_without_local_constants()
     SENSITIVE_HEADERS.update(name.lower() for name in settings.headers)
     config.stash[SETTINGS_KEY] = settings
     if settings.sigv4:
@@ -78,6 +74,19 @@ def pytest_configure(config: pytest.Config) -> None:
             raise pytest.UsageError(str(error)) from None
     if not _is_worker(config):
         config.pluginmanager.register(Collector(settings), "pinpoint-conformance-collector")
+
+
+def draw_without_local_constants() -> None:
+    """Hypothesis also draws literals found in the source of "local" modules, those imported from
+    outside site-packages. Which those are depends on where the suite is installed (a repository
+    checkout, a wheel) and on what else the process imported, so the same seed drew different
+    requests, and a verdict could change with the installation. The suite draws from Hypothesis'
+    own constants only. (A private name: hypothesis is pinned exactly in pyproject.toml.)"""
+    from hypothesis.internal.conjecture import providers
+    from hypothesis.internal.constants_ast import Constants
+
+    providers._get_local_constants = Constants
+    providers.CONSTANTS_CACHE.cache.clear()
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -94,9 +103,9 @@ SIGNER_KEY = pytest.StashKey[SigV4Signer]()
 FINDINGS_KEY = pytest.StashKey[Findings]()
 
 
-def check_of(item: pytest.Item) -> catalog.Check | None:
+def check_of(item: pytest.Item) -> checks.Check | None:
     marker = item.get_closest_marker("check")
-    return catalog.get(marker.args[0]) if marker else None
+    return checks.get(marker.args[0]) if marker else None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

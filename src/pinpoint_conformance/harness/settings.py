@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from .catalog import Profile
+from .checks import Profile
 
 ENV_BASE_URL = "PINPOINT_BASE_URL"
 # A run is deterministic unless asked otherwise: the same server gets the same requests and so the
@@ -184,4 +184,5 @@ class Settings:
             parts.append(f"--app-id {self.app_id}")
         if self.sigv4:
             parts.append(f"--sigv4 --region {self.region}")
-        return ("pinpoint-conformance run " if self.embedded else "pytest conformance ") + " ".join(parts)
+        # The installed command, which works from any folder (`pytest conformance` only works from a checkout).
+        return "pinpoint-conformance run " + " ".join(parts)

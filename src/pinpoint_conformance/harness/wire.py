@@ -13,7 +13,7 @@ import jsonschema
 
 from pinpoint_conformance.spec import load_user_spec
 
-from .catalog import Profile
+from .checks import Profile
 from .exchange import Exchange, parse_json_bytes
 from .failures import Findings, fail, observe
 from .written import Ledger, is_iso_datetime, iso_instant

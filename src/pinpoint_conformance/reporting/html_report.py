@@ -15,8 +15,8 @@ import hashlib
 from html import escape
 from pathlib import Path
 
-from .. import catalog
-from ..settings import Settings
+from ..harness import checks
+from ..harness.settings import Settings
 from .results import FAIL, STATUSES, CheckResult, counts
 
 STYLE = """
@@ -102,9 +102,9 @@ def _item(item: dict) -> str:
             f"<p>Test <code>{escape(item['test'])}</code>{escape(also)}</p>{exchanges}")  # fmt: skip
 
 
-def _about(check: catalog.Check) -> str:
+def _about(check: checks.Check) -> str:
     return (f"<dl><dt>Requirement</dt><dd>{escape(check.requirement)}</dd>"
-            f"<dt>Clause</dt><dd>{escape(check.clause)} {escape(catalog.CLAUSES[check.clause])}</dd>"
+            f"<dt>Clause</dt><dd>{escape(check.clause)} {escape(checks.CLAUSES[check.clause])}</dd>"
             f"<dt>Cites</dt><dd>{escape(check.cites)}</dd></dl>")  # fmt: skip
 
 
@@ -133,7 +133,7 @@ def _warnings(results: list[CheckResult]) -> str:
 def _clause_summary(results: list[CheckResult], shown: list[str]) -> str:
     head = "".join(f'<th class="{css(s)}">{escape(s)}</th>' for s in shown)
     rows = []
-    for clause, heading in catalog.CLAUSES.items():
+    for clause, heading in checks.CLAUSES.items():
         tally = counts([r for r in results if r.check.clause == clause])
         cells = "".join(f'<td class="n {css(s)}">{tally[s] or ""}</td>' for s in shown)
         rows.append(f"<tr><td>{escape(clause)} {escape(heading)}</td><td class='n'>{sum(tally.values())}</td>"

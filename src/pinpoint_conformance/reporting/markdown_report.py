@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import catalog
-from ..settings import Settings
+from ..harness import checks
+from ..harness.settings import Settings
 from .results import CheckResult
 
 ICONS = {
@@ -51,7 +51,7 @@ def render(settings: Settings, results: list[CheckResult], line: str) -> str:
         out += ["", "## Failures and warnings"]
     for r in failed:
         out += ["", f"### {r.check.id} {r.check.title} ({r.status})", "",
-                f"Clause {r.check.clause} ({catalog.CLAUSES[r.check.clause]}). {r.check.requirement}", "",
+                f"Clause {r.check.clause} ({checks.CLAUSES[r.check.clause]}). {r.check.requirement}", "",
                 f"Cites: {r.check.cites}"]  # fmt: skip
         for item in r.failures + r.warnings:
             out += ["", f"- **{item['message']}** (test `{item['test']}`)", ""]

@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from ..settings import Settings
+from ..harness.settings import Settings
 from .results import CheckResult, RunVerdict, TestRecord, counts
 
 

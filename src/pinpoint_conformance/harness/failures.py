@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NoReturn
 
-from . import catalog
+from . import checks
 from .exchange import Exchange
 
 
@@ -16,7 +16,7 @@ class ConformanceFailure(AssertionError):
     (the run's own credentials refused): the report calls the run blocked, not the server faulty."""
 
     def __init__(self, check_id: str, message: str, *exchanges: Exchange | None, blocks_run: bool = False) -> None:
-        catalog.get(check_id)  # an unknown ID is a bug in the suite, caught at once
+        checks.get(check_id)  # an unknown ID is a bug in the suite, caught at once
         super().__init__(f"{check_id} {message}")
         self.check_id = check_id
         self.message = message
@@ -24,7 +24,7 @@ class ConformanceFailure(AssertionError):
         self.blocks_run = blocks_run
 
     def render(self) -> str:
-        check = catalog.get(self.check_id)
+        check = checks.get(self.check_id)
         outcome = "BLOCKED" if self.blocks_run else "FAILED"
         lines = [
             f"{self.check_id} {check.title} — {outcome}",
@@ -62,7 +62,7 @@ class Findings:
     observed: set[str] = field(default_factory=set)
 
     def warn(self, check_id: str, message: str, exchange: Exchange | None = None) -> None:
-        catalog.get(check_id)
+        checks.get(check_id)
         if not any(w.check_id == check_id and w.message == message for w in self.warnings):
             self.warnings.append(Finding(check_id, message, exchange))
 

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from ..settings import Settings
+from ..harness.settings import Settings
 from . import html_report, json_report, junit_report, markdown_report
 from .results import RunVerdict, TestRecord, fold, run_blocked, verdict
 

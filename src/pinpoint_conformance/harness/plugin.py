@@ -1,0 +1,96 @@
+"""The suite's pytest plugin, as pytest loads it: through the package's `pytest11` entry point (so
+`pytest --pyargs pinpoint_conformance.suite --base-url URL` works from any folder), through `-p` with
+this module's name where plugin autoloading is off, or through the suite folder's conftest.py.
+
+Installed, the plugin is loaded into every pytest run of the environment, the user's own test runs
+included. So it only declares the suite's options there; everything else (the target, the reports,
+the fixtures: `session.py`) is registered only when the run collects the suite.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pinpoint_conformance import suite_dir
+
+from .settings import add_options
+
+# Options a plugin loaded before this one had already declared (pytest-timeout's --timeout, say): the
+# suite cannot run beside that plugin, and says so when it is asked to run (see `pytest_configure`).
+_taken: list[str] = []
+
+
+class _TolerantParser:
+    """Declares each option unless a plugin loaded before this one already has its name: argparse
+    refuses a second declaration when pytest builds its parser, which would stop every pytest run of
+    the environment. (pytest has no public list of declared options; `_anonymous` and `_groups` are
+    read as pytest 8.3-9.1 keep them.)"""
+
+    def __init__(self, parser: pytest.Parser) -> None:
+        self._parser = parser
+        self._group: Any = None
+        groups = [getattr(parser, "_anonymous", None), *getattr(parser, "_groups", [])]
+        self._declared = {name for group in groups if group is not None for o in group.options for name in o.names()}
+
+    def getgroup(self, *args: Any) -> _TolerantParser:
+        self._group = self._parser.getgroup(*args)
+        return self
+
+    def addoption(self, name: str, **options: Any) -> None:
+        if name in self._declared:
+            _taken.append(name)
+        else:
+            self._group.addoption(name, **options)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    _taken.clear()
+    add_options(_TolerantParser(parser))  # type: ignore[arg-type]
+
+
+def _arg_path(arg: str, config: pytest.Config) -> Path | None:
+    """What a command-line argument names on disk: a path, or with --pyargs a module or package."""
+    name = arg.split("::", 1)[0]
+    if config.option.pyargs:
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is not None:
+            if spec.submodule_search_locations:
+                return Path(next(iter(spec.submodule_search_locations))).resolve()
+            if spec.origin:
+                return Path(spec.origin).resolve()
+    return (config.invocation_params.dir / name).resolve()
+
+
+def runs_suite(config: pytest.Config) -> bool:
+    """Whether this run collects the suite: one of its arguments is the suite, inside it, or a folder
+    that holds it. An xdist worker follows its controller's decision."""
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None:
+        return "pinpoint_conformance" in workerinput
+    suite = suite_dir()
+    for arg in config.args:
+        path = _arg_path(str(arg), config)
+        if path is not None and (path == suite or suite in path.parents or path in suite.parents):
+            return True
+    return False
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not runs_suite(config):
+        return
+    if _taken:
+        raise pytest.UsageError(
+            f"pinpoint-conformance: another installed pytest plugin already declares {', '.join(_taken)}; "
+            "run the suite without it (pytest's `-p no:NAME`, e.g. `-p no:timeout` for pytest-timeout)"
+        )
+    # Registered now, its own pytest_configure runs at once (pytest replays that hook to late plugins).
+    from . import session
+
+    config.pluginmanager.register(session, "pinpoint-conformance-session")
