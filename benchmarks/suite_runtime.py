@@ -36,16 +36,22 @@ was fixed, each measured by this script or A/B on the same machine:
 7. boto3/botocore were imported by every run: now only by signed runs and profile aws.
 8. The default budget of generated examples is the one the proof of the verdicts runs at (20
    per property check; it was 40): every generated example costs about 10 ms.
-9. Hypothesis collects constants from the source of every local module and caches them in its
-   home folder; kept with a run's reports, a fresh report folder recomputed them each run (about
-   3.5 s): the suite keeps Hypothesis' home in a cache folder of its own.
+9. Hypothesis collects constants from the source of every local module (outside site-packages)
+   and caches them in its home folder; kept with a run's reports, a fresh report folder recomputed
+   them each run (about 3.5 s). The suite keeps Hypothesis' home in a cache folder of its own, and
+   no longer draws local constants at all (they made a seed's requests depend on where the suite was
+   installed): nothing is collected.
 10. Against the standard-library server every response took about 40 ms: http.server writes the
    headers and the body in two sends, and Nagle's algorithm held the body until the client's
    delayed ACK of the headers. The client acknowledges at once (TCP_QUICKACK, Linux): that
    verdict went from 37 s to about 4.4 s.
-What remains is a floor: importing pytest, Schemathesis and Hypothesis takes about 1.5 s of the
-run on this machine before any test starts, Schemathesis' schema and state-machine set-up about
-0.4 s each for PC901 and PC903, and each of the ~780 requests a round trip to the server.
+What remains is a floor (`python -X importtime`, `--durations`, cProfile at 2e5a550): importing
+pytest, Schemathesis and Hypothesis takes about 1.1 s before any test starts; PC901 and PC903 take
+about 0.65 s each with Schemathesis' set-up (0.17 s of it Hypothesis describing four lambdas of
+Schemathesis' strategies by parsing their module's source); the hostile-ID sweep of PC707 about
+0.5 s; waiting for the embedded server to listen about 0.2 s; and each of the ~780 requests is a
+round trip to the server. Under xdist (`-n 2`) the main job took about 5.3 s: each worker imports
+everything again, which these two cores cannot hide.
 """
 
 from __future__ import annotations
