@@ -1,9 +1,11 @@
 """Clause 7: HTTP. Bodies labelled and parsed as JSON, Accept optional, gzip understood, user IDs
-matched after percent-decoding (a literal `+` is a plus), unusual IDs round-trip, no 5xx."""
+matched after percent-decoding (a literal `+` is a plus), unusual IDs round-trip, no 5xx for any
+input or method."""
 
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 import pytest
 
@@ -99,6 +101,74 @@ def test_unusual_user_ids_round_trip(world: World, client: Client, kind: str) ->
         fail("PC706", f"User.UserId came back as {got!r}, written {user!r}", exchange)
 
 
+# Characters that are path syntax once decoded, each in a stored user's ID (sent percent-encoded like
+# every other character outside the unreserved set), and spaces at either end of an ID: a server that
+# routes on the decoded path, splits the query off after decoding, or trims, reads or deletes another
+# user's endpoints or none.
+RESERVED_IDS = {
+    "slash": "a/b",
+    "question-mark": "a?b",
+    "hash": "a#b",
+    "percent": "100%",
+    "semicolon": "a;b",
+    "ampersand": "a&b",
+    "equals": "a=b",
+    "trailing-space": "end ",
+}
+
+
+def _deleted(world: World, client: Client, user: str, endpoint: str, query: str = "") -> tuple[Any, ...]:
+    """What a DELETE of `user` (with one endpoint) did: its status, whether it listed exactly that
+    endpoint, and whether GetEndpoint finds the endpoint gone."""
+    exchange = client.user("DELETE", world.app_a, user, path=user_path(world.app_a, user) + query)
+    listed = exchange.status == 202 and expect.listed_ids(exchange) == [endpoint]
+    return exchange.status, listed, not world.endpoint_exists(world.app_a, endpoint, "PC706"), exchange
+
+
+def _delete_like_a_plain_id(world: World, client: Client, user: str, endpoint: str, what: str,
+                            query: str = "") -> None:  # fmt: skip
+    """The DELETE of `user` must do what the same DELETE of a plain ID does. Judged side by side, so
+    that a DELETE broken for every ID is PC401/PC402's to report, not this check's."""
+    plain = world.name("plain")
+    (plain_endpoint,) = world.seed_user(world.app_a, plain, 1)
+    *expected, _ = _deleted(world, client, plain, plain_endpoint)
+    *got, exchange = _deleted(world, client, user, endpoint, query)
+    if got != expected:
+        fields = ("status", "listed exactly its endpoint", "endpoint gone")
+        differs = ", ".join(f"{name} {g!r} (plain ID: {e!r})" for name, g, e in zip(fields, got, expected, strict=True)
+                            if g != e)  # fmt: skip
+        fail("PC706", f"{what} did not do what it does for a plain ID: {differs}", exchange)
+
+
+@pytest.mark.check("PC706")
+@pytest.mark.parametrize("kind", [*RESERVED_IDS, "leading-space"])
+def test_ids_with_reserved_characters_round_trip(world: World, client: Client, kind: str) -> None:
+    """Written with UpdateEndpoint, read by GET (exactly the user's endpoint), removed by DELETE as
+    the DELETE of a plain ID removes it."""
+    user = " " + world.name(kind) if kind == "leading-space" else world.name(kind) + "-" + RESERVED_IDS[kind]
+    (endpoint,) = world.seed_user(world.app_a, user, 1)
+    read = client.user("GET", world.app_a, user)
+    expect.status("PC706", read, 200, what=f"GET of the user {user!r}")
+    expect.same_endpoints("PC706", read, [endpoint], f"GET of the user {user!r}")
+    _delete_like_a_plain_id(world, client, user, endpoint, f"DELETE of the user {user!r}")
+
+
+@pytest.mark.check("PC706")
+@pytest.mark.parametrize("method", ["GET", "DELETE"])
+def test_a_query_string_is_not_part_of_the_id(world: World, client: Client, method: str) -> None:
+    """`?x=1` after the user ID is a query, which the resource has no use for: the request reaches the
+    user (or is refused with 400), never a user whose ID ends in the query."""
+    user = world.name("query")
+    (endpoint,) = world.seed_user(world.app_a, user, 1)
+    if method == "GET":
+        exchange = client.user("GET", world.app_a, user, path=user_path(world.app_a, user) + "?x=1")
+        if exchange.status != 400:  # a 400 refuses the query: the wire checks judged its MessageBody
+            expect.status("PC706", exchange, 200, what=f"GET of {user!r} with ?x=1")
+            expect.same_endpoints("PC706", exchange, [endpoint], f"GET of {user!r} with the query ?x=1")
+        return
+    _delete_like_a_plain_id(world, client, user, endpoint, f"DELETE of {user!r} with the query ?x=1", "?x=1")
+
+
 @pytest.mark.check("PC706")
 def test_unicode_normalization_forms_are_different_users(world: World, client: Client) -> None:
     """ "é" composed (NFC) and decomposed (NFD) are different IDs: each gets exactly its own endpoints."""
@@ -149,3 +219,24 @@ def test_no_input_yields_a_5xx(world: World, client: Client, method: str, where:
                 raise
     if method == "DELETE" and not world.endpoint_exists(world.app_a, guarded[0], "PC707"):
         fail("PC707", f"the hostile DELETEs removed the endpoints of {guard!r}, a user none of them named")
+
+
+@pytest.mark.check("PC707")
+@pytest.mark.parametrize("method", ["HEAD", "OPTIONS"])
+def test_head_and_options_get_no_5xx(world: World, client: Client, method: str,
+                                     plain_user: tuple[str, list[str]]) -> None:  # fmt: skip
+    """HEAD and OPTIONS are outside the contract's operations: a server may answer them as it likes
+    (200, 204, 403, 405…), never with a 5xx (PC707); an OPTIONS that is refused gets a MessageBody
+    (PC602; an answer to HEAD has no body to judge); and neither removes anything. Asked of a user
+    with endpoints and in an unknown application; each on a connection of its own, so that a server
+    that wrongly sends a body after HEAD cannot garble the next answer."""
+    user, endpoints = plain_user
+    for app in (world.app_a, world.unknown_application("methods")):
+        exchange = client.send(method, user_path(app, user), headers={"Connection": "close"})
+        if exchange.status is not None and exchange.status >= 500:
+            fail("PC707", f"{method} on the User resource got {exchange.status}", exchange)
+        if method == "OPTIONS" and exchange.status is not None and exchange.status >= 400:
+            check_message_body(exchange)  # PC602: every error is a MessageBody
+    gone = [endpoint for endpoint in endpoints if not world.endpoint_exists(world.app_a, endpoint, "PC707")]
+    if gone:
+        fail("PC707", f"after {method} on the user {user!r}, GetEndpoint no longer finds {gone}")

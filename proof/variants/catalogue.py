@@ -40,6 +40,7 @@ from .as_given import AsGivenServer, NormalizesAsDocumented, StoresAsGiven
 from .middleware import (
     Intercept,
     PathRewrite,
+    QueryIntoPath,
     ResponseRewrite,
     Trickle,
     is_user_resource,
@@ -260,6 +261,14 @@ def latin1_path(raw: bytes) -> bytes:
     head, _, user = raw.rpartition(b"/")
     text = unquote_to_bytes(user).decode("latin-1")
     return head + b"/" + quote(text, safe="").encode()
+
+
+def routes_decoded(raw: bytes) -> bytes:
+    """Percent-decodes the whole path before routing, then cuts it at a '?' or '#' it finds, as a
+    router that decodes the URL first and parses it after: an encoded '/' becomes a separator, an
+    encoded '?' or '#' ends the ID, and an encoded '%' is decoded a second time."""
+    decoded = unquote_to_bytes(raw)
+    return re.split(rb"[?#]", decoded, maxsplit=1)[0]
 
 
 def crash_when(predicate: Callable[[Request], bool]) -> Callable[[], ASGIApp]:
@@ -508,9 +517,11 @@ FAULTY: tuple[Variant, ...] = (
             with_store(stores.UnescapedLike), fails=frozenset({"PC102"})),
     Variant("pad-space", "1", "GET ignores trailing spaces when it compares IDs, as the PAD SPACE collations "
             "of MySQL and SQL Server do", with_store(stores.PadSpace), fails=frozenset({"PC102"})),
+    Variant("ltrim-match", "1", "GET ignores leading spaces when it compares IDs (an ltrim of both sides)",
+            with_store(stores.IgnoresLeadingSpaces), fails=frozenset({"PC102"})),
     Variant("trims-user-ids", "1", "UserId is trimmed when written, as by a framework that trims every input "
             "string (Laravel's TrimStrings): ' id' is stored as 'id'",
-            with_store(stores.TrimsUserIds), fails=frozenset({"PC102", "PC403"})),
+            with_store(stores.TrimsUserIds), fails=frozenset({"PC102", "PC403", "PC706"})),
     Variant("ignores-application", "1", "GET filters by user ID only, across applications",
             with_store(stores.IgnoresApplication), fails=frozenset({"PC103"}),
             also=frozenset({"PC105"})),
@@ -625,6 +636,11 @@ FAULTY: tuple[Variant, ...] = (
             also=frozenset({"PC901"})),
     Variant("plus-as-space", "7", "a literal + in the path is decoded as a space",
             lambda: PathRewrite(reference(), plus_as_space), fails=frozenset({"PC705"})),
+    Variant("routes-decoded-path", "7", "the path is percent-decoded before it is routed (an encoded / ? # or % "
+            "in a user ID is read as path syntax)", lambda: PathRewrite(reference(), routes_decoded),
+            fails=frozenset({"PC706"})),
+    Variant("query-in-user-id", "7", "the query string is read as part of the user ID (a router that takes the "
+            "whole request target)", lambda: QueryIntoPath(reference()), fails=frozenset({"PC706"})),
     Variant("ascii-only-ids", "7", "non-ASCII user IDs are refused with 400",
             refuse_when(decoded_user_has(lambda u: not u.isascii())), fails=frozenset({"PC706"})),
     Variant("truncated-user-ids", "7", "user IDs are cut to 64 characters",

@@ -92,6 +92,19 @@ class PathRewrite:
         await self.app(scope, receive, send)
 
 
+class QueryIntoPath:
+    """Appends the query string to the raw path of User resource requests, as a router that reads the
+    user ID from the whole request target does."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("query_string") and USER_PATH.match(scope.get("raw_path") or b""):
+            scope = {**scope, "raw_path": scope["raw_path"] + b"?" + scope["query_string"], "query_string": b""}
+        await self.app(scope, receive, send)
+
+
 class Intercept:
     """Answers some requests itself (`respond` returns a response or None) before the server does."""
 

@@ -85,6 +85,13 @@ class PadSpace(SelectStore):
     get_where = "application_id = :app AND rtrim(user_id, ' ') = rtrim(:user, ' ')"
 
 
+class IgnoresLeadingSpaces(SelectStore):
+    """Leading spaces ignored in the comparison (an ltrim of both sides, as a lenient matcher does):
+    IDs with a leading space still round-trip, but ' id' and 'id' read each other's endpoints."""
+
+    get_where = "application_id = :app AND ltrim(user_id, ' ') = ltrim(:user, ' ')"
+
+
 class IgnoresApplication(SelectStore):
     get_where = "user_id = :user"
 

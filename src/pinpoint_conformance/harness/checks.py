@@ -189,14 +189,16 @@ _CHECKS = (
           "A user ID MUST be matched after percent-decoding; a literal + is a plus, not a space.",
           "RFC 3986 §2.1, §3.3 (percent-encoding of path segments)"),
     Check("PC706", "Unusual user IDs round-trip", "7",
-          "User IDs with spaces, @, :, +, non-ASCII UTF-8 and 255 characters MUST round-trip; the NFC and "
-          "NFD forms of one ID are two users.",
+          "User IDs with spaces (inside and at either end), @, :, +, / ? # % ; & = (sent percent-encoded), "
+          "non-ASCII UTF-8 and 255 characters MUST round-trip: written, read and deleted; a query string "
+          "after the ID is not part of it; the NFC and NFD forms of one ID are two users.",
           f"{MODEL}: EndpointUser.UserId __string (no pattern)"),
     Check("PC707", "No input yields a 5xx", "7",
           "No request, however unusual its IDs or encoding, MAY get a 5xx; a refused ID gets 400 MessageBody. "
           "Every run sends, as user ID and as application ID of GET and DELETE, every C0 control and DEL, every "
           "reserved and unsafe character encoded and literal, invalid UTF-8 (overlong forms included), "
-          "malformed escapes, an ID of 1,025 characters and dot segments (harness/hostile_ids.py).",
+          "malformed escapes, an ID of 1,025 characters and dot segments (harness/hostile_ids.py). HEAD and "
+          "OPTIONS may get any answer but a 5xx, and remove nothing.",
           f"{MODEL}: BadRequestException (400) \"The request contains a syntax error\""),
     # 8: resilience.
     Check("PC801", "A 429 carries a MessageBody", "8",
