@@ -480,6 +480,20 @@ def decodes_twice(request: Request) -> Response | None:
     return None
 
 
+def decodes_application_id_twice(request: Request) -> Response | None:
+    """decodes_twice, on the application ID: an application ID holding a '%' (sent as %25) is a 500.
+    (User IDs holding a '%' are PC706's round trip too; application IDs only the hostile IDs'.)"""
+    if not is_user_resource(request):
+        return None
+    raw_application = (request.scope.get("raw_path") or b"").split(b"/")[3]
+    if has_malformed_escape(raw_application.decode("latin-1")):
+        return message(400, "Invalid URL escape")
+    segments = segments_of(request)
+    if segments is not None and has_malformed_escape(segments[2]):
+        return Response("Internal Server Error", status_code=500, media_type="text/plain")
+    return None
+
+
 def raw_path_outside_uri_syntax(request: Request) -> bool:
     raw = (request.scope.get("raw_path") or b"").decode("latin-1")
     return any(char in raw for char in NOT_IN_A_URI_PATH)
@@ -658,6 +672,9 @@ FAULTY: tuple[Variant, ...] = (
     Variant("decodes-twice", "7", "the handler percent-decodes the already decoded user ID again and does not "
             "expect it to fail: an ID holding '%' (sent as %25) is a 500",
             intercept(decodes_twice), fails=frozenset({"PC707"})),
+    Variant("decodes-application-id-twice", "7", "the handler percent-decodes the already decoded application "
+            "ID again and does not expect it to fail: an application ID holding '%' (sent as %25) is a 500",
+            intercept(decodes_application_id_twice), fails=frozenset({"PC707"})),
     Variant("strict-uri-parser", "7", "the raw path goes through a strict URI parser (java.net.URI) whose "
             "error is unhandled: a literal {, |, [, \" or ^ is a 500",
             crash_when(raw_path_outside_uri_syntax), fails=frozenset({"PC707"})),
