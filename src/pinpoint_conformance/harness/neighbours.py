@@ -14,8 +14,10 @@ other kind catches; `tests/verdicts/test_probes_justified.py` proves it by remov
   so a non-ASCII case pair would let such a matcher pass.
 - `wildcard`, the ID with its `_` replaced by `Q`: `LIKE` with the ID as the pattern, where `_`
   matches any one character.
-- `leading-space`, the ID after a space: an ID trimmed when it is written (a framework that trims
-  every input string), so that the lookalike's endpoints land on the user.
+- `leading-space`, the ID after a space: a comparison that ignores leading spaces (an ltrim of
+  both sides), which lists the lookalike's endpoints for the user and the user's for it. (An ID
+  trimmed when it is written lands there too; PC706's round trip of an ID with a leading space
+  catches that as well.)
 - `trailing-space`, the ID followed by a space, *requested only*: a comparison that ignores
   trailing spaces (the PAD SPACE collations of MySQL and SQL Server) lists the user's endpoints
   for it. It is never written: a stored ID that extends the user's would catch every prefix
