@@ -5,7 +5,6 @@ input or method."""
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
 
 import pytest
 
@@ -117,12 +116,13 @@ RESERVED_IDS = {
 }
 
 
-def _deleted(world: World, client: Client, user: str, endpoint: str, query: str = "") -> tuple[Any, ...]:
-    """What a DELETE of `user` (with one endpoint) did: its status, whether it listed exactly that
-    endpoint, and whether GetEndpoint finds the endpoint gone."""
+def _deleted(world: World, client: Client, user: str, endpoint: str,
+             query: str = "") -> tuple[tuple[int | None, bool, bool], Exchange]:  # fmt: skip
+    """What a DELETE of `user` (with one endpoint) did — its status, whether it listed exactly that
+    endpoint, and whether GetEndpoint finds the endpoint gone — and the DELETE itself."""
     exchange = client.user("DELETE", world.app_a, user, path=user_path(world.app_a, user) + query)
     listed = exchange.status == 202 and expect.listed_ids(exchange) == [endpoint]
-    return exchange.status, listed, not world.endpoint_exists(world.app_a, endpoint, "PC706"), exchange
+    return (exchange.status, listed, not world.endpoint_exists(world.app_a, endpoint, "PC706")), exchange
 
 
 def _delete_like_a_plain_id(world: World, client: Client, user: str, endpoint: str, what: str,
@@ -131,8 +131,8 @@ def _delete_like_a_plain_id(world: World, client: Client, user: str, endpoint: s
     that a DELETE broken for every ID is PC401/PC402's to report, not this check's."""
     plain = world.name("plain")
     (plain_endpoint,) = world.seed_user(world.app_a, plain, 1)
-    *expected, _ = _deleted(world, client, plain, plain_endpoint)
-    *got, exchange = _deleted(world, client, user, endpoint, query)
+    expected, _ = _deleted(world, client, plain, plain_endpoint)
+    got, exchange = _deleted(world, client, user, endpoint, query)
     if got != expected:
         fields = ("status", "listed exactly its endpoint", "endpoint gone")
         differs = ", ".join(f"{name} {g!r} (plain ID: {e!r})" for name, g, e in zip(fields, got, expected, strict=True)
@@ -181,12 +181,13 @@ def test_unicode_normalization_forms_are_different_users(world: World, client: C
         expect.same_endpoints("PC706", exchange, endpoints, f"GET of {user!r} must not match its other Unicode form")
 
 
-def _judge_normalized(exchange: Exchange, name: str) -> None:
-    """A segment a normalizer may rewrite can reach another resource: only no 5xx, and errors
-    that are MessageBodies."""
+def _no_5xx(exchange: Exchange, what: str, *, has_body: bool = True) -> None:
+    """For answers the contract leaves free (a segment a normalizer may rewrite can reach another
+    resource; HEAD and OPTIONS are no operation of it): only no 5xx (PC707), and errors that are
+    MessageBodies (PC602), where the answer can have a body."""
     if exchange.status is not None and exchange.status >= 500:
-        fail("PC707", f"the {name} segment got {exchange.status}", exchange)
-    if exchange.status is not None and exchange.status >= 400:
+        fail("PC707", f"{what} got {exchange.status}", exchange)
+    if has_body and exchange.status is not None and exchange.status >= 400:
         check_message_body(exchange)
 
 
@@ -210,7 +211,7 @@ def test_no_input_yields_a_5xx(world: World, client: Client, method: str, where:
             path = f"/v1/apps/{app}/users/{user}"
             try:
                 if label == "normalized":
-                    _judge_normalized(client.send(method, path), f"{label}/{name}")
+                    _no_5xx(client.send(method, path), f"the {label}/{name} segment")
                 else:
                     client.user(method, "", "", path=path)  # the wire checks judge it
             except ConformanceFailure as failure:
@@ -233,10 +234,7 @@ def test_head_and_options_get_no_5xx(world: World, client: Client, method: str,
     user, endpoints = plain_user
     for app in (world.app_a, world.unknown_application("methods")):
         exchange = client.send(method, user_path(app, user), headers={"Connection": "close"})
-        if exchange.status is not None and exchange.status >= 500:
-            fail("PC707", f"{method} on the User resource got {exchange.status}", exchange)
-        if method == "OPTIONS" and exchange.status is not None and exchange.status >= 400:
-            check_message_body(exchange)  # PC602: every error is a MessageBody
+        _no_5xx(exchange, f"{method} on the User resource", has_body=method != "HEAD")
     gone = [endpoint for endpoint in endpoints if not world.endpoint_exists(world.app_a, endpoint, "PC707")]
     if gone:
         fail("PC707", f"after {method} on the user {user!r}, GetEndpoint no longer finds {gone}")

@@ -36,6 +36,13 @@ class SuiteRun:
     def failed(self) -> set[str]:
         return self.ids("fail")
 
+    @classmethod
+    def read(cls, exit_code: int, report_dir: Path, output: str) -> SuiteRun:
+        """A finished run, from its exit code, its JSON report (if it wrote one) and its output."""
+        report_path = report_dir / "conformance.json"
+        report = json.loads(report_path.read_text()) if report_path.exists() else {}
+        return cls(exit_code, report, output)
+
     def explain(self) -> str:
         lines = [f"exit {self.exit_code}; failed {sorted(self.failed)}; blocked {sorted(self.ids('blocked'))}"]
         for check in self.report.get("checks", []):
@@ -56,6 +63,4 @@ def run_suite(base_url: str, report_dir: Path, *, profile: str = "core", options
             command += [name, value]
     process = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900, check=False,
                              env={**os.environ, **(env or {})})  # fmt: skip
-    report_path = report_dir / "conformance.json"
-    report = json.loads(report_path.read_text()) if report_path.exists() else {}
-    return SuiteRun(process.returncode, report, process.stdout + process.stderr)
+    return SuiteRun.read(process.returncode, report_dir, process.stdout + process.stderr)

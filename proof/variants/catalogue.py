@@ -466,32 +466,26 @@ def raw_user_has_malformed_escape(request: Request) -> bool:
     return has_malformed_escape(raw_user(request).decode("latin-1"))
 
 
-def decodes_twice(request: Request) -> Response | None:
-    """The router decodes the user ID strictly (a malformed escape: 400 MessageBody); the handler
+USER_SEGMENT, APPLICATION_SEGMENT = -1, 2  # indexes into /v1/apps/{application-id}/users/{user-id}
+
+
+def decodes_twice(segment: int) -> Callable[[Request], Response | None]:
+    """The router decodes the segment strictly (a malformed escape: 400 MessageBody); the handler
     decodes the result a second time with the same strict decoder and does not expect it to fail,
-    so an ID holding a '%' (sent as %25) is a 500."""
-    if not is_user_resource(request):
-        return None
-    if raw_user_has_malformed_escape(request):
-        return message(400, "Invalid URL escape")
-    user = user_id_of(request)
-    if user is not None and has_malformed_escape(user):
-        return Response("Internal Server Error", status_code=500, media_type="text/plain")
-    return None
+    so a segment holding a '%' (sent as %25) is a 500."""
 
-
-def decodes_application_id_twice(request: Request) -> Response | None:
-    """decodes_twice, on the application ID: an application ID holding a '%' (sent as %25) is a 500.
-    (User IDs holding a '%' are PC706's round trip too; application IDs only the hostile IDs'.)"""
-    if not is_user_resource(request):
+    def respond(request: Request) -> Response | None:
+        if not is_user_resource(request):
+            return None
+        raw = (request.scope.get("raw_path") or b"").split(b"/")[1:][segment]
+        if has_malformed_escape(raw.decode("latin-1")):
+            return message(400, "Invalid URL escape")
+        segments = segments_of(request)
+        if segments is not None and has_malformed_escape(segments[segment]):
+            return Response("Internal Server Error", status_code=500, media_type="text/plain")
         return None
-    raw_application = (request.scope.get("raw_path") or b"").split(b"/")[3]
-    if has_malformed_escape(raw_application.decode("latin-1")):
-        return message(400, "Invalid URL escape")
-    segments = segments_of(request)
-    if segments is not None and has_malformed_escape(segments[2]):
-        return Response("Internal Server Error", status_code=500, media_type="text/plain")
-    return None
+
+    return respond
 
 
 def raw_path_outside_uri_syntax(request: Request) -> bool:
@@ -671,10 +665,10 @@ FAULTY: tuple[Variant, ...] = (
             crash_when(decoded_user_has(lambda u: "\x7f" in u)), fails=frozenset({"PC707"})),
     Variant("decodes-twice", "7", "the handler percent-decodes the already decoded user ID again and does not "
             "expect it to fail: an ID holding '%' (sent as %25) is a 500",
-            intercept(decodes_twice), fails=frozenset({"PC707"})),
+            intercept(decodes_twice(USER_SEGMENT)), fails=frozenset({"PC707"})),
     Variant("decodes-application-id-twice", "7", "the handler percent-decodes the already decoded application "
             "ID again and does not expect it to fail: an application ID holding '%' (sent as %25) is a 500",
-            intercept(decodes_application_id_twice), fails=frozenset({"PC707"})),
+            intercept(decodes_twice(APPLICATION_SEGMENT)), fails=frozenset({"PC707"})),
     Variant("strict-uri-parser", "7", "the raw path goes through a strict URI parser (java.net.URI) whose "
             "error is unhandled: a literal {, |, [, \" or ^ is a 500",
             crash_when(raw_path_outside_uri_syntax), fails=frozenset({"PC707"})),

@@ -8,7 +8,6 @@ runs this file so on Python 3.12 and 3.13)."""
 
 from __future__ import annotations
 
-import json
 import os
 import shlex
 import subprocess
@@ -20,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from proof.processes import ROOT, free_port, running
-from proof.suite_runs import run_suite
+from proof.suite_runs import SuiteRun, run_suite
 
 pytestmark = pytest.mark.slow
 
@@ -61,12 +60,8 @@ def target() -> Iterator[str]:
         yield base_url
 
 
-def _report(folder: Path) -> dict:
-    return json.loads((folder / "conformance.json").read_text())
-
-
-def _failed(report: dict) -> set[str]:
-    return {check["id"] for check in report["checks"] if check["status"] == "fail"}
+def _run(result: subprocess.CompletedProcess[str], report_dir: Path) -> SuiteRun:
+    return SuiteRun.read(result.returncode, report_dir, result.stdout + result.stderr)
 
 
 def test_the_main_job_conforms_from_an_empty_folder(installed: Installed, tmp_path: Path) -> None:
@@ -105,7 +100,7 @@ def test_every_entry_point_of_the_wheel_gives_the_repository_verdict(installed: 
         assert result.returncode == 1, f"{name}: {result.stdout[-3000:]}{result.stderr[-2000:]}"
         last = result.stdout.splitlines()[-1]
         assert last == checkout.report["verdict"], f"{name}: {last}"
-        assert _failed(_report(tmp_path / folder)) == {"PC603", "PC902"}, name
+        assert _run(result, tmp_path / folder).failed == {"PC603", "PC902"}, name
     assert not any(installed.folder.iterdir()), "a run left files in the user's folder"
 
 
@@ -114,12 +109,12 @@ def test_the_reports_reproduce_line_runs_where_the_user_is(installed: Installed,
     first = installed.run("pinpoint-conformance", "run", "--base-url", target, "-q", "-p", "no:cacheprovider",
                           "--report-dir", str(tmp_path / "first"))  # fmt: skip
     assert first.returncode == 1, first.stdout[-3000:]
-    reproduce = _report(tmp_path / "first")["reproduce"]
+    reproduce = _run(first, tmp_path / "first").report["reproduce"]
     assert reproduce.startswith("pinpoint-conformance run "), reproduce
     command = shlex.split(reproduce)
     again = installed.run(*command, "-q", "-p", "no:cacheprovider", "--report-dir", str(tmp_path / "again"))
     assert again.returncode == 1, again.stdout[-3000:]
-    assert _failed(_report(tmp_path / "again")) == _failed(_report(tmp_path / "first")) == {"PC603", "PC902"}
+    assert _run(again, tmp_path / "again").failed == _run(first, tmp_path / "first").failed == {"PC603", "PC902"}
 
 
 def test_the_plugin_stays_out_of_the_users_own_test_runs(installed: Installed, tmp_path: Path) -> None:

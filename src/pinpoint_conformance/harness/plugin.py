@@ -19,6 +19,10 @@ from pinpoint_conformance import suite_dir
 
 from .settings import add_options
 
+# Where the controller hands an xdist worker its decisions (session.py); a worker runs the suite when
+# its controller does.
+WORKERINPUT_KEY = "pinpoint_conformance"
+
 # Options a plugin loaded before this one had already declared (pytest-timeout's --timeout, say): the
 # suite cannot run beside that plugin, and says so when it is asked to run (see `pytest_configure`).
 _taken: list[str] = []
@@ -52,7 +56,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     add_options(_TolerantParser(parser))  # type: ignore[arg-type]
 
 
-def _arg_path(arg: str, config: pytest.Config) -> Path | None:
+def _arg_path(arg: str, config: pytest.Config) -> Path:
     """What a command-line argument names on disk: a path, or with --pyargs a module or package."""
     name = arg.split("::", 1)[0]
     if config.option.pyargs:
@@ -73,11 +77,11 @@ def runs_suite(config: pytest.Config) -> bool:
     that holds it. An xdist worker follows its controller's decision."""
     workerinput = getattr(config, "workerinput", None)
     if workerinput is not None:
-        return "pinpoint_conformance" in workerinput
+        return WORKERINPUT_KEY in workerinput
     suite = suite_dir()
     for arg in config.args:
         path = _arg_path(str(arg), config)
-        if path is not None and (path == suite or suite in path.parents or path in suite.parents):
+        if path == suite or suite in path.parents or path in suite.parents:
             return True
     return False
 

@@ -24,6 +24,7 @@ from .checks import Profile
 from .client import Client, SigV4Signer
 from .exchange import SENSITIVE_HEADERS
 from .failures import ConformanceFailure, Findings
+from .plugin import WORKERINPUT_KEY
 from .settings import Settings, cache_dir, parse_seed
 from .world import World
 
@@ -46,7 +47,7 @@ SHARED_OPTIONS = ("base_url", "seed", "embedded_reference")
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "check(id): the conformance check (catalog ID) a test proves")
     if _is_worker(config):
-        for name, value in config.workerinput.get("pinpoint_conformance", {}).items():
+        for name, value in config.workerinput.get(WORKERINPUT_KEY, {}).items():
             setattr(config.option, name, value)
     else:
         # Chosen once on the controller, so that every xdist worker shares the seed and the target.
@@ -94,7 +95,7 @@ def pytest_configure_node(node: Any) -> None:
     """xdist: hand each worker the controller's decisions (options set in pytest_configure do not
     travel to workers by themselves)."""
     option = node.config.option
-    node.workerinput["pinpoint_conformance"] = {name: getattr(option, name, None) for name in SHARED_OPTIONS}
+    node.workerinput[WORKERINPUT_KEY] = {name: getattr(option, name, None) for name in SHARED_OPTIONS}
 
 
 SETTINGS_KEY = pytest.StashKey[Settings]()
