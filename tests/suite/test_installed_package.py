@@ -2,9 +2,9 @@
 the repository through each entry point — `pytest --pyargs pinpoint_conformance.suite`, the plugin
 named with `-p` where autoloading is off, and `pinpoint-conformance run` — against the outside
 implementation of proof/independent/. Each gives the repository run's verdict, the reports' reproduce
-line works where the user is, the plugin stays out of the user's own pytest runs, and nothing is left
-in the folder. The venv's interpreter is this one, or $PINPOINT_WHEEL_PYTHON (.ci/smoke-python-versions
-runs this file so on Python 3.12 and 3.13)."""
+line works where the user is, a catalogue variant fails exactly its declared checks, the plugin stays
+out of the user's own pytest runs, and nothing is left in the folder. The venv's interpreter is this
+one, or $PINPOINT_WHEEL_PYTHON (.ci/smoke-python-versions runs this file so on Python 3.12 and 3.13)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from proof.processes import ROOT, free_port, running
-from proof.suite_runs import SuiteRun, run_suite
+from proof.suite_runs import CATALOGUE_OPTIONS, SuiteRun, run_suite
+from proof.variants import VARIANTS
 
 pytestmark = pytest.mark.slow
 
@@ -102,6 +103,18 @@ def test_every_entry_point_of_the_wheel_gives_the_repository_verdict(installed: 
         assert last == checkout.report["verdict"], f"{name}: {last}"
         assert _run(result, tmp_path / folder).failed == {"PC603", "PC902"}, name
     assert not any(installed.folder.iterdir()), "a run left files in the user's folder"
+
+
+def test_the_wheel_fails_a_catalogue_variant_for_its_declared_checks(installed: Installed, tmp_path: Path) -> None:
+    """The run the catalogue test makes from the checkout, made by the installed command: the same
+    exact set of failed checks."""
+    variant = VARIANTS["prefix-match"]
+    with variant.serve() as base_url:
+        options = ["--base-url", base_url, "--profile", variant.profile, *CATALOGUE_OPTIONS]
+        result = installed.run("pinpoint-conformance", "run", *options, "-q", "-p", "no:cacheprovider",
+                               "--report-dir", str(tmp_path))  # fmt: skip
+    run = _run(result, tmp_path)
+    assert run.exit_code == 1 and run.failed == variant.expected, run.explain()
 
 
 def test_the_reports_reproduce_line_runs_where_the_user_is(installed: Installed, target: str,
