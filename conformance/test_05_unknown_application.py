@@ -30,10 +30,16 @@ def test_delete_in_an_unknown_application(world: World, client: Client) -> None:
 
 def lookalikes(application_id: str) -> dict[str, str]:
     """Raw path segments a server that normalizes or matches application IDs loosely takes for
-    the existing `application_id`. (A percent-encoded form of the same characters is the same ID
-    by RFC 3986, so it is not among them.)"""
+    the existing `application_id`, each for the catalogue variant it catches: `upper-case` for a
+    case-insensitive lookup (application-case-insensitive), the spaces for a trimmed one
+    (application-trimmed), `truncated` for a prefix match (application-prefix), `extended` for a
+    comparison over the stored ID's length (application-stored-prefix), and `wildcard`, the ID with
+    its last character replaced by a '%' (sent as %25), for a LIKE with the ID as the pattern
+    (application-unescaped-like). (A percent-encoded form of the ID's own characters is the same ID
+    by RFC 3986, and a normalizing proxy may decode it, so it is not among them.)"""
     found = {"space-before": "%20" + segment(application_id), "space-after": segment(application_id) + "%20",
-             "truncated": segment(application_id[:-1]), "extended": segment(application_id + "0")}  # fmt: skip
+             "truncated": segment(application_id[:-1]), "extended": segment(application_id + "0"),
+             "wildcard": segment(application_id[:-1]) + "%25"}  # fmt: skip
     if application_id.upper() != application_id:
         found["upper-case"] = segment(application_id.upper())
     return found

@@ -609,6 +609,19 @@ FAULTY: tuple[Variant, ...] = (
             fails=frozenset({"PC501", "PC502"})),
     Variant("unknown-app-403", "5", "an unknown application is answered 403",
             when_app_is_unknown(lambda r: message(403, "Forbidden")), fails=frozenset({"PC501", "PC502"})),
+    Variant("application-case-insensitive", "5", "the User resource looks the application up case-insensitively "
+            "(COLLATE NOCASE) and works in the one it finds", with_store(stores.ApplicationCaseInsensitive),
+            fails=frozenset({"PC501", "PC502"})),
+    Variant("application-trimmed", "5", "the User resource trims spaces from the application ID before it looks "
+            "it up", with_store(stores.ApplicationTrimmed), fails=frozenset({"PC501", "PC502"})),
+    Variant("application-prefix", "5", "the User resource finds the application whose ID starts with the given one "
+            "(LIKE 'id%')", with_store(stores.ApplicationPrefix), fails=frozenset({"PC501", "PC502"})),
+    Variant("application-stored-prefix", "5", "the User resource compares application IDs over the stored ID's "
+            "length: an ID that extends an existing one finds it", with_store(stores.ApplicationStoredPrefix),
+            fails=frozenset({"PC501", "PC502"})),
+    Variant("application-unescaped-like", "5", "the User resource finds the application with LIKE and the raw ID: "
+            "a '%' in it matches any characters", with_store(stores.ApplicationUnescapedLike),
+            fails=frozenset({"PC501", "PC502"})),
     # Clause 6: errors.
     Variant("lowercase-message", "6", "error bodies say {\"message\": ...} instead of Message",
             rewrite(on_errors(without_message)), fails=frozenset({"PC602"}),

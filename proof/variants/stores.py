@@ -227,3 +227,50 @@ class DeactivatesSameAddressEverywhere(Store):
                 stored["EndpointStatus"] = "INACTIVE"
                 db.execute("UPDATE endpoints SET document = ? WHERE application_id = ? AND endpoint_id = ?",
                            (json.dumps(stored), other_app, other_id))  # fmt: skip
+
+
+class LooseApplicationLookup(SelectStore):
+    """The User resource resolves the application in the path with a looser condition than
+    equality (over :app, the ID as given), then works in the application it found: a lookalike of
+    an existing application ID reads, and deletes, that application's users."""
+
+    application_where = "id = :app"
+    delete_where = SelectStore.get_where  # the exact delete, but through _select and _params below
+    case_sensitive_like = True  # LIKE compares case as PostgreSQL's does, so only its own lookalike catches it
+
+    def _resolve(self, db: sqlite3.Connection, application_id: str) -> str:
+        row = db.execute(f"SELECT id FROM applications WHERE {self.application_where} ORDER BY id LIMIT 1",
+                         {"app": application_id}).fetchone()  # fmt: skip
+        return row[0] if row else application_id
+
+    def _select(self, db: sqlite3.Connection, where: str, app: str, user: str) -> list[str]:
+        return super()._select(db, where, self._resolve(db, app), user)
+
+    def _params(self, app: str, user: str) -> dict[str, str]:  # type: ignore[override]
+        return super()._params(self._resolve(self._db, app), user)
+
+
+class ApplicationCaseInsensitive(LooseApplicationLookup):
+    application_where = "id = :app COLLATE NOCASE"
+
+
+class ApplicationTrimmed(LooseApplicationLookup):
+    application_where = "id = trim(:app, ' ')"
+
+
+class ApplicationPrefix(LooseApplicationLookup):
+    """LIKE :app || '%': the requested ID may be a prefix of the application's."""
+
+    application_where = "id LIKE :app || '%'"
+
+
+class ApplicationStoredPrefix(LooseApplicationLookup):
+    """The application's ID compared over its own length: a requested ID that extends it matches."""
+
+    application_where = "substr(:app, 1, length(id)) = id"
+
+
+class ApplicationUnescapedLike(LooseApplicationLookup):
+    """LIKE with the raw ID as the pattern: '%' and '_' in it match any characters."""
+
+    application_where = "id LIKE :app"

@@ -151,11 +151,13 @@ _CHECKS = (
     # 5: unknown application.
     Check("PC501", "GET in an unknown application: 404", "5",
           "GET in an application that does not exist MUST answer 404 with a MessageBody; an existing ID "
-          "changed in case, padded, truncated or extended names none (404, or 400, with a MessageBody).",
+          "changed in case, padded, truncated, extended or ending in a '%' wildcard names none (404, or 400, "
+          "with a MessageBody).",
           f"{MODEL}: NotFoundException (404) \"the specified resource was not found\""),
     Check("PC502", "DELETE in an unknown application: 404", "5",
           "DELETE in an application that does not exist MUST answer 404 with a MessageBody; in a "
-          "lookalike of an existing ID (case, padding, length) it answers 404 or 400 and deletes nothing.",
+          "lookalike of an existing ID (case, padding, length, a '%' wildcard) it answers 404 or 400 and "
+          "deletes nothing.",
           f"{MODEL}: NotFoundException (404)"),
     # 6: errors.
     Check("PC601", "Error statuses are documented ones", "6",
