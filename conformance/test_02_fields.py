@@ -1,16 +1,20 @@
 """Clause 2: every field written through UpdateEndpoint comes back as written, with Id,
-ApplicationId and User.UserId consistent with the request; a moved endpoint follows its user."""
+ApplicationId and User.UserId consistent with the request; a moved endpoint follows its user; the
+fields the server sets follow the endpoint's writes."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
 
 from pinpoint_conformance.harness import expect, written
 from pinpoint_conformance.harness.client import Client
-from pinpoint_conformance.harness.failures import fail
+from pinpoint_conformance.harness.exchange import Exchange
+from pinpoint_conformance.harness.failures import fail, observe
 from pinpoint_conformance.harness.world import World
+from pinpoint_conformance.harness.written import iso_instant, iso_tick
 
 
 def full_endpoint(user: str) -> dict[str, Any]:
@@ -107,3 +111,52 @@ def test_update_replaces_the_values_of_named_attributes(world: World, client: Cl
     got = (endpoint.get("Attributes") or {}).get("color")
     if got != ["green"]:
         fail("PC204", f"Attributes.color is {got!r} after an update to ['green']", exchange)
+
+
+def listed_alone(
+    world: World, client: Client, user: str, endpoint_id: str, when: str
+) -> tuple[dict[str, Any], Exchange]:
+    exchange = client.user("GET", world.app_a, user)
+    expect.status("PC205", exchange, 200, what=f"GET of a user with one endpoint, {when}")
+    return only_endpoint("PC205", exchange, endpoint_id), exchange
+
+
+@pytest.mark.check("PC205")
+def test_server_set_fields_follow_the_writes(world: World, client: Client) -> None:
+    """One endpoint written, read, updated once a tick of the server's clock has passed (as its
+    EffectiveDate's digits tell: a millisecond for AWS's dates, a second for a whole-second clock)
+    and read again. The run writes no EndpointStatus and an address of its own, so the endpoint is
+    ACTIVE both times (where the server returns EndpointStatus); its CreationDate stays as it was,
+    and its EffectiveDate moves past the first one. What the server omits is not judged."""
+    user, endpoint_id = world.name("dates"), world.name("ep")
+    request = {"ChannelType": "EMAIL", "Address": f"{endpoint_id}@example.com", "User": {"UserId": user}}
+    world.put_endpoint(world.app_a, endpoint_id, request)
+    first, exchange = listed_alone(world, client, user, endpoint_id, "after it was written")
+    _active(client, first, exchange, "written")
+    effective = first.get("EffectiveDate")
+    if isinstance(effective, str):
+        time.sleep(iso_tick(effective).total_seconds() + 0.001)
+    world.put_endpoint(world.app_a, endpoint_id, {**request, "Attributes": {"step": ["2"]}})
+    second, exchange = listed_alone(world, client, user, endpoint_id, "after an update")
+    _active(client, second, exchange, "updated")
+    created = [iso_instant(endpoint.get("CreationDate")) for endpoint in (first, second)]
+    if None not in created:
+        observe(client.findings, "PC205")
+        if created[0] != created[1]:
+            fail("PC205", f"CreationDate was {first['CreationDate']} and is {second['CreationDate']} after an "
+                          "update: it is the date the endpoint was created", exchange)  # fmt: skip
+    effective_dates = [iso_instant(endpoint.get("EffectiveDate")) for endpoint in (first, second)]
+    if None not in effective_dates:
+        observe(client.findings, "PC205")
+        if effective_dates[1] <= effective_dates[0]:  # type: ignore[operator]
+            fail("PC205", f"EffectiveDate was {first['EffectiveDate']} and is {second['EffectiveDate']} after an "
+                          "update a tick of its clock later: it is the date of the last update", exchange)  # fmt: skip
+
+
+def _active(client: Client, endpoint: dict[str, Any], exchange: Exchange, how: str) -> None:
+    status = endpoint.get("EndpointStatus")
+    if status is not None:
+        observe(client.findings, "PC205")
+        if status != "ACTIVE":
+            fail("PC205", f"an endpoint {how} without EndpointStatus, with an address no other endpoint has, "
+                          f"is listed {status!r}, not ACTIVE", exchange)  # fmt: skip

@@ -18,7 +18,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         return
     for folder in (MUTATION, STABILITY):
         for stale in folder.glob("*.json") if folder.is_dir() else ():
-            stale.unlink()
+            stale.unlink(missing_ok=True)  # another session may have removed it first
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -274,3 +274,39 @@ class ApplicationUnescapedLike(LooseApplicationLookup):
     """LIKE with the raw ID as the pattern: '%' and '_' in it match any characters."""
 
     application_where = "id LIKE :app"
+
+
+def _document(db: sqlite3.Connection, application_id: str, endpoint_id: str) -> dict[str, Any] | None:
+    row = db.execute("SELECT document FROM endpoints WHERE application_id = ? AND endpoint_id = ?",
+                     (application_id, endpoint_id)).fetchone()  # fmt: skip
+    return None if row is None else json.loads(row[0])
+
+
+def _store_document(db: sqlite3.Connection, application_id: str, endpoint_id: str, document: dict[str, Any]) -> None:
+    db.execute("UPDATE endpoints SET document = ? WHERE application_id = ? AND endpoint_id = ?",
+               (json.dumps(document), application_id, endpoint_id))  # fmt: skip
+
+
+class CreationDateOnEveryWrite(Store):
+    """CreationDate is set on every write, like EffectiveDate (an upsert that sets both columns)."""
+
+    def _upsert(self, db: sqlite3.Connection, application_id: str, endpoint_id: str, fields: dict[str, Any],
+                request_id: str) -> None:  # fmt: skip
+        super()._upsert(db, application_id, endpoint_id, fields, request_id)
+        document = _document(db, application_id, endpoint_id)
+        if document is not None:
+            document["CreationDate"] = document["EffectiveDate"]
+            _store_document(db, application_id, endpoint_id, document)
+
+
+class EffectiveDateFrozen(Store):
+    """EffectiveDate is set when the endpoint is created and never again (an insert-only default)."""
+
+    def _upsert(self, db: sqlite3.Connection, application_id: str, endpoint_id: str, fields: dict[str, Any],
+                request_id: str) -> None:  # fmt: skip
+        before = _document(db, application_id, endpoint_id)
+        super()._upsert(db, application_id, endpoint_id, fields, request_id)
+        document = _document(db, application_id, endpoint_id)
+        if before is not None and document is not None:
+            document["EffectiveDate"] = before["EffectiveDate"]
+            _store_document(db, application_id, endpoint_id, document)

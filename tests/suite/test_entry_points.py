@@ -56,7 +56,7 @@ def test_a_run_that_leaves_checks_out_is_incomplete(reference: RunningServer, tm
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
     assert result.returncode == 6, result.stdout[-3000:]
     last = result.stdout.splitlines()[-1]
-    assert last.startswith("pinpoint-conformance verdict: INCOMPLETE — 5 of 41 checks run: 5 passed"), last
+    assert last.startswith("pinpoint-conformance verdict: INCOMPLETE — 5 of 42 checks run: 5 passed"), last
     assert "not run to a result: PC001, PC002, PC201" in last
     report = json.loads((tmp_path / "conformance.json").read_text())
     assert report["target"] == reference.base_url and report["outcome"] == "INCOMPLETE" and report["exit_code"] == 6
@@ -66,7 +66,7 @@ def test_a_run_that_leaves_checks_out_is_incomplete(reference: RunningServer, tm
 def test_deselecting_everything_is_incomplete_not_green(reference: RunningServer, tmp_path: Path) -> None:
     run = run_suite(reference.base_url, tmp_path, extra=("-k", "no_test_has_this_name"))
     assert run.exit_code == 6, run.output[-2000:]
-    assert run.report["outcome"] == "INCOMPLETE" and "0 of 41 checks run" in run.report["verdict"]
+    assert run.report["outcome"] == "INCOMPLETE" and "0 of 42 checks run" in run.report["verdict"]
 
 
 def test_run_command_starts_the_reference_server_and_writes_every_report(tmp_path: Path) -> None:
@@ -77,7 +77,7 @@ def test_run_command_starts_the_reference_server_and_writes_every_report(tmp_pat
     assert "pinpoint-conformance: testing the embedded reference server at http://127.0.0.1:" in result.stdout
     assert "pinpoint-conformance verdict: CONFORMS" in result.stdout.splitlines()[-1]
     junit = ET.parse(tmp_path / "junit.xml").getroot()
-    assert junit.get("failures") == "0" and len(junit.findall("testcase")) == 47
+    assert junit.get("failures") == "0" and len(junit.findall("testcase")) == 48
     report = json.loads((tmp_path / "conformance.json").read_text())
     assert report["conforms"] is True and report["seed"] == 0
     assert report["reproduce"].startswith(f"pinpoint-conformance run --profile core --seed {report['seed']}")

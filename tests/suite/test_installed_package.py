@@ -70,7 +70,7 @@ def test_the_main_job_conforms_from_an_empty_folder(installed: Installed, tmp_pa
     result = installed.run("pinpoint-conformance", "run", "-q", "-p", "no:cacheprovider",
                            "--report-dir", str(tmp_path))  # fmt: skip
     assert result.returncode == 0, result.stdout[-3000:]
-    assert result.stdout.splitlines()[-1].startswith("pinpoint-conformance verdict: CONFORMS — 41 of 41 checks run")
+    assert result.stdout.splitlines()[-1].startswith("pinpoint-conformance verdict: CONFORMS — 42 of 42 checks run")
     assert not any(installed.folder.iterdir()), "a run left files in the user's folder"
 
 

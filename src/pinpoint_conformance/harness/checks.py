@@ -107,6 +107,14 @@ _CHECKS = (
           "After an update that names an attribute, GET MUST return that attribute's new values only.",
           f"{MODEL}: UpdateEndpoint \"If an update includes one or more values for a custom attribute, "
           "Amazon Pinpoint replaces (overwrites) any existing values with the new values.\""),
+    Check("PC205", "Server-set fields follow the endpoint's writes", "2",
+          "An endpoint written or updated without EndpointStatus (and with an address no other endpoint "
+          "has) MUST be listed ACTIVE; an update MUST leave CreationDate as it was and move EffectiveDate "
+          "past the previous one (once a tick of the clock its digits show has passed).",
+          f"{MODEL}: EndpointRequest.EndpointStatus \"Amazon Pinpoint automatically sets this value to ACTIVE "
+          "when you create an endpoint or update an existing endpoint\"; EndpointResponse.CreationDate \"when "
+          "the endpoint was created\", EffectiveDate \"when the endpoint was last updated\"",
+          exercised_when="a listed endpoint carried EndpointStatus, or CreationDate or EffectiveDate both times"),
     # 3: types.
     Check("PC301", "Responses match the EndpointsResponse schema", "3",
           "Every 200/202 body MUST validate against EndpointsResponse (Item required; maps of string "

@@ -52,6 +52,19 @@ def iso_instant(value: Any) -> timedelta | None:
     return None if offset is None else (local - _EPOCH) - offset
 
 
+def iso_tick(value: str) -> timedelta:
+    """The step of the clock an ISO 8601 date-time was written with, as far as its digits tell:
+    a minute without seconds, a second without a fraction or with an all-zero one (a whole-second
+    clock printed with a fraction), else one unit of its last digit (at least a microsecond)."""
+    match = _EXTENDED.fullmatch(value) or _BASIC.fullmatch(value)
+    if match is None or match["s"] is None:
+        return timedelta(minutes=1)
+    fraction = match["f"] or ""
+    if not fraction.strip("0"):
+        return timedelta(seconds=1)
+    return timedelta(microseconds=10 ** max(0, 6 - len(fraction)))
+
+
 def _offset(designator: str | None) -> timedelta | None:
     """The designator as an offset from UTC; None if it is no offset (+25:00)."""
     if not designator or designator in "Zz":
