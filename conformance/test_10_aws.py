@@ -5,6 +5,7 @@ use, an unsigned request must be refused."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from pinpoint_conformance.harness.failures import fail, observe
 from pinpoint_conformance.harness.settings import Settings
 from pinpoint_conformance.harness.wire import check_message_body
 from pinpoint_conformance.harness.world import World
+from pinpoint_conformance.harness.written import iso_tick
 
 from .test_02_fields import full_endpoint
 
@@ -98,3 +100,68 @@ def test_endpoints_carry_the_members_aws_always_returns(world: World, client: Cl
     # The wire checks hold every endpoint the run wrote to PCA05 under this profile.
     exchange = client.user("GET", world.app_a, user)
     expect.status("PCA05", exchange, 200, what="GET of a user with endpoints the run wrote")
+
+
+AWS_LIMIT = 15  # AWS quota: endpoints per user ID
+
+
+def _gcm(endpoint_id: str, user: str) -> dict[str, Any]:
+    return {"ChannelType": "GCM", "Address": f"token-{endpoint_id}", "User": {"UserId": user}}
+
+
+def _a_tick_later(world: World, client: Client, user: str) -> None:
+    """Wait out one tick of the clock the user's listed EffectiveDate shows (a second if none), so
+    that what is written next is later than what was."""
+    exchange = client.user("GET", world.app_a, user)
+    expect.status("PCA06", exchange, 200, what="GET of a user with endpoints")
+    dates = [item.get("EffectiveDate") for item in exchange.json()["Item"]]
+    time.sleep(max((iso_tick(d).total_seconds() for d in dates if isinstance(d, str)), default=1.0) + 0.001)
+
+
+@pytest.mark.check("PCA06")
+def test_a_16th_email_endpoint_is_refused(world: World, client: Client) -> None:
+    """An EMAIL endpoint (like SMS, PUSH, VOICE, CUSTOM and IN_APP ones) beyond a user's 15th gets
+    BadRequestException, and the user keeps the 15 it had."""
+    user = world.name("limit-email")
+    endpoints = world.seed_user(world.app_a, user, AWS_LIMIT)
+    extra = world.name("ep16")
+    exchange = world.send_endpoint(world.app_a, extra, {"ChannelType": "EMAIL", "Address": f"{extra}@example.com",
+                                                        "User": {"UserId": user}})  # fmt: skip
+    if exchange.status != 400:
+        fail("PCA06", f"a 16th EMAIL endpoint for one user ID was answered {exchange.status}, "
+                      "not 400 BadRequestException", exchange)  # fmt: skip
+    check_message_body(exchange, "PCA06")
+    listed = client.user("GET", world.app_a, user)
+    expect.status("PCA06", listed, 200, what="GET of a user after a refused 16th endpoint")
+    expect.same_endpoints("PCA06", listed, endpoints, "GET of a user after a refused 16th endpoint")
+
+
+@pytest.mark.check("PCA06")
+def test_a_16th_push_endpoint_evicts_the_oldest(world: World, client: Client) -> None:
+    """A GCM endpoint (like ADM, APNS, APNS_VOIP, APNS_VOIP_SANDBOX and BAIDU ones) beyond a user's
+    15th, when the user has a push endpoint, is accepted: the user's push endpoint with the oldest
+    EffectiveDate is set INACTIVE and loses its UserId, and the user still has 15."""
+    user, oldest = world.name("limit-push"), world.name("ep")
+    world.put_endpoint(world.app_a, oldest, _gcm(oldest, user))
+    _a_tick_later(world, client, user)
+    rest = [world.name("ep") for _ in range(AWS_LIMIT - 1)]
+    world.put_batch(world.app_a, [{"Id": endpoint_id, **_gcm(endpoint_id, user)} for endpoint_id in rest])
+    _a_tick_later(world, client, user)
+    newest = world.name("ep16")
+    exchange = world.send_endpoint(world.app_a, newest, _gcm(newest, user))
+    if exchange.status != 202:
+        fail("PCA06", f"a 16th GCM endpoint for a user with push endpoints was answered {exchange.status}, not 202: "
+                      "AWS evicts the push endpoint with the oldest EffectiveDate", exchange)  # fmt: skip
+    listed = client.user("GET", world.app_a, user)
+    expect.status("PCA06", listed, 200, what="GET of a user after a 16th push endpoint")
+    expect.same_endpoints("PCA06", listed, [*rest, newest], "GET of a user after a 16th push endpoint "
+                          "(the oldest evicted)")  # fmt: skip
+    exchange = world.get_endpoint(world.app_a, oldest, "PCA06")
+    evicted = exchange.json_or_none() if exchange.status == 200 else None
+    if not isinstance(evicted, dict):
+        fail("PCA06", f"GetEndpoint of the evicted endpoint {oldest!r} answered {exchange.status}: AWS keeps it, "
+                      "INACTIVE and without its UserId", exchange)  # fmt: skip
+    if evicted.get("EndpointStatus") != "INACTIVE" or (evicted.get("User") or {}).get("UserId") is not None:
+        fail("PCA06", f"the evicted endpoint {oldest!r} is {evicted.get('EndpointStatus')!r} with UserId "
+                      f"{(evicted.get('User') or {}).get('UserId')!r}: AWS sets it INACTIVE and removes its UserId",
+             exchange)  # fmt: skip

@@ -731,6 +731,12 @@ FAULTY: tuple[Variant, ...] = (
     Variant("no-creation-date", "10", "endpoints are listed without CreationDate, a member AWS always returns",
             field_change(lambda e: e.pop("CreationDate", None)), fails=frozenset({"PCA05"}), profile="aws",
             also=frozenset({"PC901"})),
+    Variant("no-endpoint-limit", "10", "a user ID gets a 16th endpoint and more (no per-user quota)",
+            with_store(stores.NoEndpointLimit), fails=frozenset({"PCA06"}), profile="aws"),
+    Variant("refuses-every-16th", "10", "a 16th push endpoint is refused like any other, instead of evicting the "
+            "oldest", with_store(stores.RefusesEvery16th), fails=frozenset({"PCA06"}), profile="aws"),
+    Variant("evicts-the-newest", "10", "at the limit, the push endpoint with the newest EffectiveDate is evicted",
+            with_store(stores.EvictsTheNewest), fails=frozenset({"PCA06"}), profile="aws"),
     Variant("no-error-type", "10", "errors lack x-amzn-ErrorType",
             rewrite(drop_header("x-amzn-ErrorType", only_errors=True)), fails=frozenset({"PCA02"}),
             profile="aws", also=frozenset({"PC901", "PC903", "PCA03"})),

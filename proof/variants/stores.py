@@ -6,7 +6,7 @@ import json
 import sqlite3
 from typing import Any
 
-from pinpoint_conformance.reference.errors import not_found
+from pinpoint_conformance.reference.errors import bad_request, not_found
 from pinpoint_conformance.reference.store import Store
 
 
@@ -310,3 +310,27 @@ class EffectiveDateFrozen(Store):
         if before is not None and document is not None:
             document["EffectiveDate"] = before["EffectiveDate"]
             _store_document(db, application_id, endpoint_id, document)
+
+
+class NoEndpointLimit(Store):
+    """A 16th endpoint, and more, is stored for one user ID (no per-user quota)."""
+
+    def _evict_for(self, db: sqlite3.Connection, application_id: str, user_id: str, endpoint_id: str,
+                   channel: Any) -> None:  # fmt: skip
+        return None
+
+
+class RefusesEvery16th(Store):
+    """Every 16th endpoint is refused, push channels too (no eviction)."""
+
+    def _evict_for(self, db: sqlite3.Connection, application_id: str, user_id: str, endpoint_id: str,
+                   channel: Any) -> None:  # fmt: skip
+        raise bad_request("a user ID has at most 15 endpoints")
+
+
+class EvictsTheNewest(Store):
+    """At the limit, the push endpoint with the newest EffectiveDate is evicted (a sort in the wrong order)."""
+
+    @staticmethod
+    def _evicted(pushed: list[tuple[dict[str, Any], str]]) -> tuple[dict[str, Any], str]:
+        return max(pushed, key=lambda pair: (pair[0].get("EffectiveDate", ""), pair[1]))

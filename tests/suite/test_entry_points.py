@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from pinpoint_conformance.harness import checks
 from pinpoint_conformance.reference import RunningServer, create_app, start_in_thread
 from proof.suite_runs import ROOT, run_suite
 
@@ -77,7 +78,7 @@ def test_run_command_starts_the_reference_server_and_writes_every_report(tmp_pat
     assert "pinpoint-conformance: testing the embedded reference server at http://127.0.0.1:" in result.stdout
     assert "pinpoint-conformance verdict: CONFORMS" in result.stdout.splitlines()[-1]
     junit = ET.parse(tmp_path / "junit.xml").getroot()
-    assert junit.get("failures") == "0" and len(junit.findall("testcase")) == 48
+    assert junit.get("failures") == "0" and len(junit.findall("testcase")) == len(checks.CHECKS)
     report = json.loads((tmp_path / "conformance.json").read_text())
     assert report["conforms"] is True and report["seed"] == 0
     assert report["reproduce"].startswith(f"pinpoint-conformance run --profile core --seed {report['seed']}")

@@ -10,8 +10,7 @@ from proof.suite_runs import SuiteRun, run_suite
 from tests.third_party.targets import MOTO_ENV, SUITE_OPTIONS, moto_server, prism_mock
 
 SHAPE = {"PC301", "PC302", "PC303", "PC304", "PC701", "PC702"}
-SEMANTIC = {"PC101", "PC102", "PC103", "PC104", "PC201", "PC202", "PC203", "PC204", "PC205", "PC401", "PC402",
-            "PC501"}
+SEMANTIC = {"PC101", "PC102", "PC103", "PC104", "PC201", "PC202", "PC203", "PC204", "PC205", "PC401", "PC402", "PC501"}
 
 
 def _complete_and_clean(run: SuiteRun) -> dict[str, str]:

@@ -255,6 +255,13 @@ _CHECKS = (
           "Every endpoint the run stored MUST be listed with ApplicationId, Id, CohortId, CreationDate, "
           "EffectiveDate, EndpointStatus, OptOut and RequestId, and with every member the run wrote.",
           f"{MODEL}: EndpointResponse (AWS returns these members for every stored endpoint)", Profile.AWS),
+    Check("PCA06", "A user ID never has more than 15 endpoints", "10",
+          "A 16th endpoint for one user ID MUST be refused with 400 BadRequestException if it is an EMAIL "
+          "(SMS, PUSH, VOICE, CUSTOM, IN_APP) endpoint; a 16th GCM (ADM, APNS, APNS_VOIP, APNS_VOIP_SANDBOX, "
+          "BAIDU) endpoint of a user with push endpoints MUST be accepted, the user's push endpoint with the "
+          "oldest EffectiveDate set INACTIVE and without its UserId; GET MUST list 15.",
+          "AWS quota: 15 endpoints per user ID; AWS Pinpoint developer guide, \"Manage the maximum number "
+          "of endpoints\" (audience-define-auto-inactive)", Profile.AWS),
 )  # fmt: skip
 
 CHECKS: dict[str, Check] = {check.id: check for check in _CHECKS}

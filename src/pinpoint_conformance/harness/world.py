@@ -77,15 +77,19 @@ class World:
         self.created_apps.append(body["Id"])
         return body["Id"]
 
-    def put_endpoint(self, app: str, endpoint_id: str, request: dict[str, Any]) -> Exchange:
+    def send_endpoint(self, app: str, endpoint_id: str, request: dict[str, Any]) -> Exchange:
+        """UpdateEndpoint, whatever it answers (a write the contract may refuse)."""
         user = request.get("User", {}).get("UserId")
         if user is not None:
             self.seeded_users.add(user)
         self.client.ledger.record(app, endpoint_id, request)
-        exchange = self.client.send(
+        return self.client.send(
             "PUT", f"/v1/apps/{segment(app)}/endpoints/{segment(endpoint_id)}",
             body=json.dumps(request).encode(), headers={"Content-Type": "application/json"},
         )  # fmt: skip
+
+    def put_endpoint(self, app: str, endpoint_id: str, request: dict[str, Any]) -> Exchange:
+        exchange = self.send_endpoint(app, endpoint_id, request)
         if exchange.status != 202:
             fail("PC002", f"UpdateEndpoint answered {exchange.status}, not 202; the suite cannot seed", exchange)
         return exchange
@@ -117,15 +121,17 @@ class World:
                 self.put_endpoint(app, endpoint_id, item)
         return ids
 
+    def get_endpoint(self, app: str, endpoint_id: str, check_id: str) -> Exchange:
+        """GetEndpoint, judged without the User resource: 200 or 404, anything else fails `check_id`."""
+        exchange = self.client.send("GET", f"/v1/apps/{segment(app)}/endpoints/{segment(endpoint_id)}")
+        if exchange.status not in (200, 404):
+            fail(check_id, f"GetEndpoint answered {exchange.status}, neither 200 nor 404", exchange)
+        return exchange
+
     def endpoint_exists(self, app: str, endpoint_id: str, check_id: str) -> bool:
         """Whether GetEndpoint still finds the endpoint: judged without the User resource, so that
         a DELETE check does not depend on GET being right."""
-        exchange = self.client.send("GET", f"/v1/apps/{segment(app)}/endpoints/{segment(endpoint_id)}")
-        if exchange.status == 200:
-            return True
-        if exchange.status == 404:
-            return False
-        fail(check_id, f"GetEndpoint answered {exchange.status}, neither 200 nor 404", exchange)
+        return self.get_endpoint(app, endpoint_id, check_id).status == 200
 
     def cleanup(self) -> list[str]:
         """Remove what the run created; return what could not be removed (for the report)."""

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .errors import bad_request, not_found
-from .validation import MAX_ENDPOINTS_PER_USER
+from .validation import EVICTING_CHANNELS, MAX_ENDPOINTS_PER_USER
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS applications (
@@ -140,11 +140,37 @@ class Store:
                 (application_id, user_id, endpoint_id),
             ).fetchone()
             if count >= MAX_ENDPOINTS_PER_USER:
-                raise bad_request(f"a user ID has at most {MAX_ENDPOINTS_PER_USER} endpoints")
+                self._evict_for(db, application_id, user_id, endpoint_id, document.get("ChannelType"))
         db.execute(
             "INSERT OR REPLACE INTO endpoints VALUES (?, ?, ?, ?)",
             (application_id, endpoint_id, user_id, json.dumps(document)),
         )
+
+    def _evict_for(self, db: sqlite3.Connection, application_id: str, user_id: str, endpoint_id: str,
+                   channel: Any) -> None:  # fmt: skip
+        """Make room for a 16th endpoint of `user_id` as AWS does: for a push channel, the user's
+        push endpoint with the oldest EffectiveDate is set INACTIVE and loses its UserId; for any
+        other channel, or when the user has no push endpoint, the write is refused."""
+        refused = bad_request(f"a user ID has at most {MAX_ENDPOINTS_PER_USER} endpoints")
+        if channel not in EVICTING_CHANNELS:
+            raise refused
+        rows = db.execute("SELECT endpoint_id, document FROM endpoints WHERE application_id = ? AND user_id = ? "
+                          "AND endpoint_id <> ?", (application_id, user_id, endpoint_id)).fetchall()  # fmt: skip
+        pushed = [(json.loads(document), other) for other, document in rows]
+        pushed = [(document, other) for document, other in pushed if document.get("ChannelType") in EVICTING_CHANNELS]
+        if not pushed:
+            raise refused
+        oldest, oldest_id = self._evicted(pushed)
+        oldest["EndpointStatus"] = "INACTIVE"
+        oldest.get("User", {}).pop("UserId", None)
+        db.execute("UPDATE endpoints SET user_id = NULL, document = ? WHERE application_id = ? AND endpoint_id = ?",
+                   (json.dumps(oldest), application_id, oldest_id))  # fmt: skip
+
+    @staticmethod
+    def _evicted(pushed: list[tuple[dict[str, Any], str]]) -> tuple[dict[str, Any], str]:
+        """Of (document, endpoint ID) pairs, the one with the oldest EffectiveDate. The reference
+        server's own dates (one format, UTC) order as strings; ties go by endpoint ID."""
+        return min(pushed, key=lambda pair: (pair[0].get("EffectiveDate", ""), pair[1]))
 
     def update_endpoints(self, application_id: str, items: list[tuple[str, dict[str, Any]]],
                          request_id: str) -> None:  # fmt: skip

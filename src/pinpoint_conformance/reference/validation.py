@@ -33,6 +33,10 @@ STORED_MEMBERS = ("Address", "Attributes", "ChannelType", "Demographic", "Locati
 MAX_ATTRIBUTE_NAME = 50
 MAX_ATTRIBUTE_VALUE = 100
 MAX_ENDPOINTS_PER_USER = 15
+# The channels whose 16th endpoint for a user evicts the user's push endpoint with the oldest
+# EffectiveDate instead of being refused (AWS's developer guide, "Manage the maximum number of
+# endpoints": every other channel gets BadRequestException).
+EVICTING_CHANNELS = frozenset({"ADM", "GCM", "APNS", "APNS_VOIP", "APNS_VOIP_SANDBOX", "BAIDU"})
 MAX_BATCH_ITEMS = 100
 
 
