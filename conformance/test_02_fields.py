@@ -125,9 +125,11 @@ def listed_alone(
 def test_server_set_fields_follow_the_writes(world: World, client: Client) -> None:
     """One endpoint written, read, updated once a tick of the server's clock has passed (as its
     EffectiveDate's digits tell: a millisecond for AWS's dates, a second for a whole-second clock)
-    and read again. The run writes no EndpointStatus and an address of its own, so the endpoint is
-    ACTIVE both times (where the server returns EndpointStatus); its CreationDate stays as it was,
-    and its EffectiveDate moves past the first one. What the server omits is not judged."""
+    and read again; between the two, the same user gets a second endpoint of the same channel. The
+    run writes no EndpointStatus and gives each endpoint an address of its own, so both are ACTIVE
+    each time (where the server returns EndpointStatus): AWS sets an endpoint INACTIVE only when
+    another endpoint with the same address is written. The first endpoint's CreationDate stays as it
+    was, and its EffectiveDate moves past the first one. What the server omits is not judged."""
     user, endpoint_id = world.name("dates"), world.name("ep")
     request = {"ChannelType": "EMAIL", "Address": f"{endpoint_id}@example.com", "User": {"UserId": user}}
     world.put_endpoint(world.app_a, endpoint_id, request)
@@ -136,9 +138,13 @@ def test_server_set_fields_follow_the_writes(world: World, client: Client) -> No
     effective = first.get("EffectiveDate")
     if isinstance(effective, str):
         time.sleep(iso_tick(effective).total_seconds() + 0.001)
+    other = world.name("ep")
+    world.put_endpoint(world.app_a, other, {**request, "Address": f"{other}@example.com"})
     world.put_endpoint(world.app_a, endpoint_id, {**request, "Attributes": {"step": ["2"]}})
     second, exchange = listed_alone(world, client, user, endpoint_id, "after an update")
     _active(client, second, exchange, "updated")
+    _active(client, only_endpoint("PC205", exchange, other), exchange,
+            "written (then another endpoint of the user, with another address, was updated)")  # fmt: skip
     created = [iso_instant(endpoint.get("CreationDate")) for endpoint in (first, second)]
     if None not in created:
         observe(client.findings, "PC205")

@@ -34,12 +34,14 @@ def lookalikes(application_id: str) -> dict[str, str]:
     case-insensitive lookup (application-case-insensitive), the spaces for a trimmed one
     (application-trimmed), `truncated` for a prefix match (application-prefix), `extended` for a
     comparison over the stored ID's length (application-stored-prefix), and `wildcard`, the ID with
-    its last character replaced by a '%' (sent as %25), for a LIKE with the ID as the pattern
-    (application-unescaped-like). (A percent-encoded form of the ID's own characters is the same ID
-    by RFC 3986, and a normalizing proxy may decode it, so it is not among them.)"""
+    its last character replaced by a '_', for a LIKE with the ID as the pattern, where '_' matches
+    any one character (application-unescaped-like). '_' rather than '%': a '%' must be sent as %25,
+    which hostile_ids' reserved-encoded class sends for the defect only it catches (an application
+    ID decoded twice). A percent-encoded form of the ID's own characters is the same ID by RFC 3986,
+    and a normalizing proxy may decode it, so it is not among them."""
     found = {"space-before": "%20" + segment(application_id), "space-after": segment(application_id) + "%20",
              "truncated": segment(application_id[:-1]), "extended": segment(application_id + "0"),
-             "wildcard": segment(application_id[:-1]) + "%25"}  # fmt: skip
+             "wildcard": segment(application_id[:-1]) + "_"}  # fmt: skip
     if application_id.upper() != application_id:
         found["upper-case"] = segment(application_id.upper())
     return found

@@ -165,3 +165,30 @@ def test_a_16th_push_endpoint_evicts_the_oldest(world: World, client: Client) ->
         fail("PCA06", f"the evicted endpoint {oldest!r} is {evicted.get('EndpointStatus')!r} with UserId "
                       f"{(evicted.get('User') or {}).get('UserId')!r}: AWS sets it INACTIVE and removes its UserId",
              exchange)  # fmt: skip
+
+
+@pytest.mark.check("PCA07")
+def test_endpoint_ids_are_matched_without_regard_to_case(world: World, client: Client) -> None:
+    """AWS's model calls UpdateEndpoint's EndpointId "the case insensitive unique identifier for the
+    endpoint" (DIVERGENCES.md D27): an endpoint written as `…-Ep-N` and updated as `…-EP-N` is one
+    endpoint, listed once with the update's attribute, and GetEndpoint finds it in lower case too.
+    Which spelling the listed Id keeps is not judged."""
+    user, endpoint_id = world.name("case-ep"), world.name("Ep")
+    address = f"{endpoint_id.lower()}@example.com"
+    world.put_endpoint(world.app_a, endpoint_id, {"ChannelType": "EMAIL", "Address": address,
+                                                  "User": {"UserId": user}})  # fmt: skip
+    update = {"ChannelType": "EMAIL", "Address": address, "Attributes": {"step": ["2"]}, "User": {"UserId": user}}
+    world.put_endpoint(world.app_a, endpoint_id.upper(), update)
+    exchange = client.user("GET", world.app_a, user)
+    expect.status("PCA07", exchange, 200, what="GET of a user whose endpoint was written in two spellings")
+    items = exchange.json()["Item"]
+    if len(items) != 1 or str(items[0].get("Id", "")).lower() != endpoint_id.lower():
+        fail("PCA07", f"{endpoint_id!r} and {endpoint_id.upper()!r} name one endpoint, but the user lists "
+                      f"{expect.listed_ids(exchange)}", exchange)  # fmt: skip
+    if (items[0].get("Attributes") or {}).get("step") != ["2"]:
+        fail("PCA07", f"the update written as {endpoint_id.upper()!r} did not reach the endpoint: Attributes "
+                      f"{items[0].get('Attributes')!r}", exchange)  # fmt: skip
+    exchange = world.get_endpoint(world.app_a, endpoint_id.lower(), "PCA07")
+    if exchange.status != 200:
+        fail("PCA07", f"GetEndpoint of {endpoint_id.lower()!r} answered {exchange.status}: the endpoint written "
+                      f"as {endpoint_id!r} has that ID, in another case", exchange)  # fmt: skip

@@ -561,6 +561,9 @@ FAULTY: tuple[Variant, ...] = (
             with_store(stores.CreationDateOnEveryWrite), fails=frozenset({"PC205"})),
     Variant("effective-date-frozen", "2", "EffectiveDate is set when the endpoint is created, never on an update",
             with_store(stores.EffectiveDateFrozen), fails=frozenset({"PC205"})),
+    Variant("deactivates-other-addresses", "2", "a write sets INACTIVE the other endpoints of its channel whose "
+            "address differs (AWS's same-address rule, inverted)", with_store(stores.DeactivatesOtherAddresses),
+            fails=frozenset({"PC205"})),
     Variant("merges-attributes", "2", "an update appends attribute values instead of replacing them",
             with_store(stores.MergesAttributes), fails=frozenset({"PC204"})),
     # Clause 3: types.
@@ -626,7 +629,7 @@ FAULTY: tuple[Variant, ...] = (
             "length: an ID that extends an existing one finds it", with_store(stores.ApplicationStoredPrefix),
             fails=frozenset({"PC501", "PC502"})),
     Variant("application-unescaped-like", "5", "the User resource finds the application with LIKE and the raw ID: "
-            "a '%' in it matches any characters", with_store(stores.ApplicationUnescapedLike),
+            "a '_' in it matches any one character", with_store(stores.ApplicationUnescapedLike),
             fails=frozenset({"PC501", "PC502"})),
     # Clause 6: errors.
     Variant("lowercase-message", "6", "error bodies say {\"message\": ...} instead of Message",
@@ -737,6 +740,9 @@ FAULTY: tuple[Variant, ...] = (
             "oldest", with_store(stores.RefusesEvery16th), fails=frozenset({"PCA06"}), profile="aws"),
     Variant("evicts-the-newest", "10", "at the limit, the push endpoint with the newest EffectiveDate is evicted",
             with_store(stores.EvictsTheNewest), fails=frozenset({"PCA06"}), profile="aws"),
+    Variant("case-sensitive-endpoint-ids", "10", "endpoint IDs are matched exactly, case included: an update "
+            "in another case creates a second endpoint", with_store(stores.CaseSensitiveEndpointIds),
+            fails=frozenset({"PCA07"}), profile="aws"),
     Variant("no-error-type", "10", "errors lack x-amzn-ErrorType",
             rewrite(drop_header("x-amzn-ErrorType", only_errors=True)), fails=frozenset({"PCA02"}),
             profile="aws", also=frozenset({"PC901", "PC903", "PCA03"})),

@@ -271,7 +271,7 @@ class ApplicationStoredPrefix(LooseApplicationLookup):
 
 
 class ApplicationUnescapedLike(LooseApplicationLookup):
-    """LIKE with the raw ID as the pattern: '%' and '_' in it match any characters."""
+    """LIKE with the raw ID as the pattern: a '_' in it matches any one character, a '%' any run."""
 
     application_where = "id LIKE :app"
 
@@ -334,3 +334,27 @@ class EvictsTheNewest(Store):
     @staticmethod
     def _evicted(pushed: list[tuple[dict[str, Any], str]]) -> tuple[dict[str, Any], str]:
         return max(pushed, key=lambda pair: (pair[0].get("EffectiveDate", ""), pair[1]))
+
+
+class CaseSensitiveEndpointIds(Store):
+    """Endpoint IDs are matched exactly: 'Ep' and 'EP' are two endpoints."""
+
+    endpoint_id_collation = "BINARY"
+
+
+class DeactivatesOtherAddresses(Store):
+    """Writing an endpoint sets INACTIVE the application's other endpoints of its channel whose
+    address differs (AWS's rule, "the same address", with the comparison inverted)."""
+
+    def _upsert(self, db: sqlite3.Connection, application_id: str, endpoint_id: str, fields: dict[str, Any],
+                request_id: str) -> None:  # fmt: skip
+        super()._upsert(db, application_id, endpoint_id, fields, request_id)
+        written = _document(db, application_id, endpoint_id) or {}
+        rows = db.execute("SELECT endpoint_id, document FROM endpoints WHERE application_id = ? AND endpoint_id <> ?",
+                          (application_id, endpoint_id)).fetchall()  # fmt: skip
+        for other_id, document in rows:
+            other = json.loads(document)
+            same_channel = other.get("ChannelType") == written.get("ChannelType")
+            if same_channel and other.get("Address") != written.get("Address"):
+                other["EndpointStatus"] = "INACTIVE"
+                _store_document(db, application_id, other_id, other)

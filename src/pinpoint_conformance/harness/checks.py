@@ -109,11 +109,14 @@ _CHECKS = (
           "Amazon Pinpoint replaces (overwrites) any existing values with the new values.\""),
     Check("PC205", "Server-set fields follow the endpoint's writes", "2",
           "An endpoint written or updated without EndpointStatus (and with an address no other endpoint "
-          "has) MUST be listed ACTIVE; an update MUST leave CreationDate as it was and move EffectiveDate "
-          "past the previous one (once a tick of the clock its digits show has passed).",
+          "has) MUST be listed ACTIVE, also after another endpoint with another address was written; an "
+          "update MUST leave CreationDate as it was and move EffectiveDate past the previous one (once a "
+          "tick of the clock its digits show has passed).",
           f"{MODEL}: EndpointRequest.EndpointStatus \"Amazon Pinpoint automatically sets this value to ACTIVE "
-          "when you create an endpoint or update an existing endpoint\"; EndpointResponse.CreationDate \"when "
-          "the endpoint was created\", EffectiveDate \"when the endpoint was last updated\"",
+          "when you create an endpoint or update an existing endpoint. Amazon Pinpoint automatically sets this "
+          "value to INACTIVE if you update another endpoint that has the same address\"; "
+          "EndpointResponse.CreationDate \"when the endpoint was created\", EffectiveDate \"when the endpoint "
+          "was last updated\"",
           exercised_when="a listed endpoint carried EndpointStatus, or CreationDate or EffectiveDate both times"),
     # 3: types.
     Check("PC301", "Responses match the EndpointsResponse schema", "3",
@@ -159,12 +162,12 @@ _CHECKS = (
     # 5: unknown application.
     Check("PC501", "GET in an unknown application: 404", "5",
           "GET in an application that does not exist MUST answer 404 with a MessageBody; an existing ID "
-          "changed in case, padded, truncated, extended or ending in a '%' wildcard names none (404, or 400, "
+          "changed in case, padded, truncated, extended or ending in a '_' wildcard names none (404, or 400, "
           "with a MessageBody).",
           f"{MODEL}: NotFoundException (404) \"the specified resource was not found\""),
     Check("PC502", "DELETE in an unknown application: 404", "5",
           "DELETE in an application that does not exist MUST answer 404 with a MessageBody; in a "
-          "lookalike of an existing ID (case, padding, length, a '%' wildcard) it answers 404 or 400 and "
+          "lookalike of an existing ID (case, padding, length, a '_' wildcard) it answers 404 or 400 and "
           "deletes nothing.",
           f"{MODEL}: NotFoundException (404)"),
     # 6: errors.
@@ -262,6 +265,11 @@ _CHECKS = (
           "oldest EffectiveDate set INACTIVE and without its UserId; GET MUST list 15.",
           "AWS quota: 15 endpoints per user ID; AWS Pinpoint developer guide, \"Manage the maximum number "
           "of endpoints\" (audience-define-auto-inactive)", Profile.AWS),
+    Check("PCA07", "Endpoint IDs are matched without regard to case", "10",
+          "Endpoint IDs that differ only in (ASCII) case MUST name one endpoint: an update under the other "
+          "spelling changes it, the user lists it once, GetEndpoint finds it under either.",
+          f"{MODEL}: UpdateEndpointRequest.EndpointId \"The case insensitive unique identifier for the endpoint\" "
+          "(DIVERGENCES.md D27)", Profile.AWS),
 )  # fmt: skip
 
 CHECKS: dict[str, Check] = {check.id: check for check in _CHECKS}

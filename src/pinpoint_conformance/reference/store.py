@@ -21,14 +21,16 @@ from typing import Any
 from .errors import bad_request, not_found
 from .validation import EVICTING_CHANNELS, MAX_ENDPOINTS_PER_USER
 
-SCHEMA = """
+SCHEMA_TEMPLATE = """
 CREATE TABLE IF NOT EXISTS applications (
     id TEXT PRIMARY KEY,
     document TEXT NOT NULL
 );
+-- Endpoint IDs are matched without regard to (ASCII) case, as AWS's model says of UpdateEndpoint's
+-- EndpointId ("The case insensitive unique identifier for the endpoint"; DIVERGENCES.md D27).
 CREATE TABLE IF NOT EXISTS endpoints (
     application_id TEXT NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
-    endpoint_id TEXT NOT NULL,
+    endpoint_id TEXT NOT NULL COLLATE {endpoint_id_collation},
     user_id TEXT,
     document TEXT NOT NULL,
     PRIMARY KEY (application_id, endpoint_id)
@@ -37,6 +39,7 @@ CREATE TABLE IF NOT EXISTS endpoints (
 -- application's primary key for the ORDER BY (which made a GET cost O(n) at 10^6 endpoints).
 CREATE INDEX IF NOT EXISTS endpoints_by_user_ordered ON endpoints (application_id, user_id, endpoint_id);
 """
+SCHEMA = SCHEMA_TEMPLATE.format(endpoint_id_collation="NOCASE")
 
 ACCOUNT = "000000000000"
 REGION = "us-east-1"
@@ -55,13 +58,15 @@ def cohort_of(application_id: str, endpoint_id: str) -> str:
 
 
 class Store:
+    endpoint_id_collation = "NOCASE"
+
     def __init__(self, path: str = ":memory:") -> None:
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA foreign_keys = ON")
         if path != ":memory:":
             self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.executescript(SCHEMA)
+        self._db.executescript(SCHEMA_TEMPLATE.format(endpoint_id_collation=self.endpoint_id_collation))
 
     def close(self) -> None:
         with self._lock:
