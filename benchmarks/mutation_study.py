@@ -350,6 +350,20 @@ class Study:
             "mutants": mutants,
         }  # fmt: skip
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], classifications: dict[str, dict[str, str]]) -> Study:
+        """A study's report read back, to be scored again against new classifications (--reclassify):
+        the runs are as recorded; only the survivors' classes change."""
+        fields = {f for f in MutantResult.__dataclass_fields__}
+        results = [MutantResult(**{k: v for k, v in m.items() if k in fields}) for m in data["mutants"]]
+        baseline = data["baseline"]
+        generated = data["generated"]
+        return cls(data["started"], data["command"], data["machine"], data["source"], generated["per_operator"],
+                   generated["dropped_invalid"], generated["dropped_duplicates"],
+                   Baseline(baseline["exit_code"], baseline["statuses"], baseline["seconds"], baseline["verdict"]),
+                   results, classifications, "" if data["sample"] == "every mutant" else data["sample"],
+                   {kind: ToolRun(**run) for kind, run in data["schemathesis_baselines"].items()})  # fmt: skip
+
     def markdown(self) -> str:
         total = score(self.results, self.classifications)
         generated = sum(self.generation.values())
@@ -540,6 +554,11 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
                         help="also run plain and expert Schemathesis on K of the mutants run")  # fmt: skip
     parser.add_argument("--classifications", type=Path, default=CLASSIFICATIONS, help="the survivors' classes")
     parser.add_argument("--list", action="store_true", help="print the mutants that would run, and stop")
+    parser.add_argument(
+        "--reclassify",
+        action="store_true",
+        help="run nothing: score --out's mutation-study.json again with the current classifications",
+    )
     args = parser.parse_args(argv)
     args.only = [i.strip() for value in args.only for i in value.split(",") if i.strip()]
     args.operators = [o.strip() for o in args.operators.split(",")] if args.operators else list(OPERATORS)
@@ -580,6 +599,10 @@ def main(argv: list[str] | None = None) -> None:
     classifications = load_classifications(args.classifications)  # a malformed file stops the study first
     generation = generate(EMULATOR)
     mutants, sample_note = select(generation, args)
+    if args.reclassify:
+        study = Study.from_dict(json.loads((args.out / "mutation-study.json").read_text()), classifications)
+        write_report(study, args.out)
+        return
     if args.list:
         for mutant in mutants:
             print(f"{mutant.id}\t{mutant.description}")
@@ -614,13 +637,17 @@ def main(argv: list[str] | None = None) -> None:
     study = Study(started, command, where, str(EMULATOR.relative_to(ROOT)), generation.per_operator(),
                   generation.invalid, generation.duplicates, baseline, ordered, classifications, sample_note,
                   schemathesis_baselines)  # fmt: skip
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "mutation-study.json").write_text(json.dumps(study.as_dict(), indent=1) + "\n")
-    (args.out / "mutation-study.md").write_text(study.markdown())
-    total = score(ordered, classifications)
+    write_report(study, args.out)
+
+
+def write_report(study: Study, out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "mutation-study.json").write_text(json.dumps(study.as_dict(), indent=1) + "\n")
+    (out / "mutation-study.md").write_text(study.markdown())
+    total = score(study.results, study.classifications)
     say(f"killed {total.killed}, survived {total.survived}, stillborn {total.stillborn}, timeout {total.timeout}, "
         f"suite errors {total.suite_error}; score {percent(total.score)}, in-contract {percent(total.in_contract)}; "
-        f"written to {args.out / 'mutation-study.md'}")  # fmt: skip
+        f"written to {out / 'mutation-study.md'}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -243,8 +243,10 @@ def test_select_by_sample_operators_and_only() -> None:
 # Classifications, scores and the report ---------------------------------------------------------------
 
 
-def test_the_projects_classification_file_is_an_empty_mapping() -> None:
-    assert load_classifications(CLASSIFICATIONS) == {}
+def test_the_projects_classification_file_is_well_formed() -> None:
+    """Every entry has a class and a reason (load_classifications refuses anything else); that it
+    classifies exactly the recorded survivors is tests/verdicts/test_mutation_sample.py's."""
+    assert load_classifications(CLASSIFICATIONS)
 
 
 def test_classifications_are_checked(tmp_path: Path) -> None:
@@ -337,3 +339,13 @@ def test_the_json_record() -> None:
     assert set(by_id["L1-compare-eq-noteq-0"]) >= {"id", "line", "operator", "description", "outcome", "new_failed",
                                                    "seconds"}  # fmt: skip
     assert record["schemathesis_baselines"]["plain"]["findings"] == ["ST101"]
+
+
+def test_a_report_read_back_scores_again_as_written() -> None:
+    """--reclassify: the JSON record read back gives the same record, and new classes change the score."""
+    written = json.loads(json.dumps(study().as_dict()))
+    again = Study.from_dict(written, CLASSIFIED)
+    assert json.loads(json.dumps(again.as_dict())) == written
+    assert again.markdown() == study().markdown()
+    unclassified = Study.from_dict(written, {})
+    assert unclassified.as_dict()["score"]["unclassified"] == unclassified.as_dict()["score"]["survived"]
