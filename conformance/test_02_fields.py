@@ -4,7 +4,6 @@ fields the server sets follow the endpoint's writes."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -14,7 +13,7 @@ from pinpoint_conformance.harness.client import Client
 from pinpoint_conformance.harness.exchange import Exchange
 from pinpoint_conformance.harness.failures import fail, observe
 from pinpoint_conformance.harness.world import World
-from pinpoint_conformance.harness.written import iso_instant, iso_tick
+from pinpoint_conformance.harness.written import iso_instant, wait_out_a_tick
 
 
 def full_endpoint(user: str) -> dict[str, Any]:
@@ -113,11 +112,9 @@ def test_update_replaces_the_values_of_named_attributes(world: World, client: Cl
         fail("PC204", f"Attributes.color is {got!r} after an update to ['green']", exchange)
 
 
-def listed_alone(
-    world: World, client: Client, user: str, endpoint_id: str, when: str
-) -> tuple[dict[str, Any], Exchange]:
+def listed(world: World, client: Client, user: str, endpoint_id: str, when: str) -> tuple[dict[str, Any], Exchange]:
     exchange = client.user("GET", world.app_a, user)
-    expect.status("PC205", exchange, 200, what=f"GET of a user with one endpoint, {when}")
+    expect.status("PC205", exchange, 200, what=f"GET of the user, {when}")
     return only_endpoint("PC205", exchange, endpoint_id), exchange
 
 
@@ -133,15 +130,13 @@ def test_server_set_fields_follow_the_writes(world: World, client: Client) -> No
     user, endpoint_id = world.name("dates"), world.name("ep")
     request = {"ChannelType": "EMAIL", "Address": f"{endpoint_id}@example.com", "User": {"UserId": user}}
     world.put_endpoint(world.app_a, endpoint_id, request)
-    first, exchange = listed_alone(world, client, user, endpoint_id, "after it was written")
+    first, exchange = listed(world, client, user, endpoint_id, "after it was written")
     _active(client, first, exchange, "written")
-    effective = first.get("EffectiveDate")
-    if isinstance(effective, str):
-        time.sleep(iso_tick(effective).total_seconds() + 0.001)
+    wait_out_a_tick([first.get("EffectiveDate")], otherwise=0.0)
     other = world.name("ep")
     world.put_endpoint(world.app_a, other, {**request, "Address": f"{other}@example.com"})
     world.put_endpoint(world.app_a, endpoint_id, {**request, "Attributes": {"step": ["2"]}})
-    second, exchange = listed_alone(world, client, user, endpoint_id, "after an update")
+    second, exchange = listed(world, client, user, endpoint_id, "after an update")
     _active(client, second, exchange, "updated")
     _active(client, only_endpoint("PC205", exchange, other), exchange,
             "written (then another endpoint of the user, with another address, was updated)")  # fmt: skip

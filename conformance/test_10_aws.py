@@ -5,7 +5,6 @@ use, an unsigned request must be refused."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -16,7 +15,7 @@ from pinpoint_conformance.harness.failures import fail, observe
 from pinpoint_conformance.harness.settings import Settings
 from pinpoint_conformance.harness.wire import check_message_body
 from pinpoint_conformance.harness.world import World
-from pinpoint_conformance.harness.written import iso_tick
+from pinpoint_conformance.harness.written import wait_out_a_tick
 
 from .test_02_fields import full_endpoint
 
@@ -114,8 +113,7 @@ def _a_tick_later(world: World, client: Client, user: str) -> None:
     that what is written next is later than what was."""
     exchange = client.user("GET", world.app_a, user)
     expect.status("PCA06", exchange, 200, what="GET of a user with endpoints")
-    dates = [item.get("EffectiveDate") for item in exchange.json()["Item"]]
-    time.sleep(max((iso_tick(d).total_seconds() for d in dates if isinstance(d, str)), default=1.0) + 0.001)
+    wait_out_a_tick([item.get("EffectiveDate") for item in exchange.json()["Item"]], otherwise=1.0)
 
 
 @pytest.mark.check("PCA06")

@@ -209,24 +209,35 @@ class UpdatesEveryApplication(Store):
             super()._upsert(db, other, endpoint_id, fields, request_id)
 
 
-class DeactivatesSameAddressEverywhere(Store):
-    """AWS marks an older endpoint with the same address INACTIVE; this store does it in every
-    application, not only the one written to."""
+class DeactivatesOthers(Store):
+    """After every write, sets INACTIVE each other stored endpoint that `deactivates` picks (AWS
+    deactivates older endpoints with the written address, in the application written to)."""
+
+    def deactivates(self, application_id: str, fields: dict[str, Any], written: dict[str, Any], other_app: str,
+                    other: dict[str, Any]) -> bool:  # fmt: skip
+        raise NotImplementedError
 
     def _upsert(self, db: sqlite3.Connection, application_id: str, endpoint_id: str, fields: dict[str, Any],
                 request_id: str) -> None:  # fmt: skip
         super()._upsert(db, application_id, endpoint_id, fields, request_id)
+        written = _document(db, application_id, endpoint_id) or {}
+        for other_app, other_id, document in db.execute("SELECT application_id, endpoint_id, document FROM endpoints "
+                                                        "WHERE NOT (application_id = ? AND endpoint_id = ?)",
+                                                        (application_id, endpoint_id)).fetchall():  # fmt: skip
+            other = json.loads(document)
+            if self.deactivates(application_id, fields, written, other_app, other):
+                other["EndpointStatus"] = "INACTIVE"
+                _store_document(db, other_app, other_id, other)
+
+
+class DeactivatesSameAddressEverywhere(DeactivatesOthers):
+    """AWS marks an older endpoint with the same address INACTIVE; this store does it in every
+    application, not only the one written to."""
+
+    def deactivates(self, application_id: str, fields: dict[str, Any], written: dict[str, Any], other_app: str,
+                    other: dict[str, Any]) -> bool:  # fmt: skip
         address = fields.get("Address")
-        if address is None:
-            return
-        rows = db.execute("SELECT application_id, endpoint_id, document FROM endpoints WHERE application_id <> ?",
-                          (application_id,)).fetchall()  # fmt: skip
-        for other_app, other_id, document in rows:
-            stored = json.loads(document)
-            if stored.get("Address") == address:
-                stored["EndpointStatus"] = "INACTIVE"
-                db.execute("UPDATE endpoints SET document = ? WHERE application_id = ? AND endpoint_id = ?",
-                           (json.dumps(stored), other_app, other_id))  # fmt: skip
+        return other_app != application_id and address is not None and other.get("Address") == address
 
 
 class LooseApplicationLookup(SelectStore):
@@ -342,19 +353,11 @@ class CaseSensitiveEndpointIds(Store):
     endpoint_id_collation = "BINARY"
 
 
-class DeactivatesOtherAddresses(Store):
+class DeactivatesOtherAddresses(DeactivatesOthers):
     """Writing an endpoint sets INACTIVE the application's other endpoints of its channel whose
     address differs (AWS's rule, "the same address", with the comparison inverted)."""
 
-    def _upsert(self, db: sqlite3.Connection, application_id: str, endpoint_id: str, fields: dict[str, Any],
-                request_id: str) -> None:  # fmt: skip
-        super()._upsert(db, application_id, endpoint_id, fields, request_id)
-        written = _document(db, application_id, endpoint_id) or {}
-        rows = db.execute("SELECT endpoint_id, document FROM endpoints WHERE application_id = ? AND endpoint_id <> ?",
-                          (application_id, endpoint_id)).fetchall()  # fmt: skip
-        for other_id, document in rows:
-            other = json.loads(document)
-            same_channel = other.get("ChannelType") == written.get("ChannelType")
-            if same_channel and other.get("Address") != written.get("Address"):
-                other["EndpointStatus"] = "INACTIVE"
-                _store_document(db, application_id, other_id, other)
+    def deactivates(self, application_id: str, fields: dict[str, Any], written: dict[str, Any], other_app: str,
+                    other: dict[str, Any]) -> bool:  # fmt: skip
+        same_channel = other.get("ChannelType") == written.get("ChannelType")
+        return other_app == application_id and same_channel and other.get("Address") != written.get("Address")

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 import threading
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -63,6 +65,13 @@ def iso_tick(value: str) -> timedelta:
     if not fraction.strip("0"):
         return timedelta(seconds=1)
     return timedelta(microseconds=10 ** max(0, 6 - len(fraction)))
+
+
+def wait_out_a_tick(dates: Iterable[Any], otherwise: float) -> None:
+    """Sleep one tick of the coarsest clock the date-times among `dates` show, and 1 ms more, so
+    that what the run writes next is later than they are; `otherwise` seconds if none is a string."""
+    ticks = [iso_tick(date).total_seconds() for date in dates if isinstance(date, str)]
+    time.sleep(max(ticks) + 0.001 if ticks else otherwise)
 
 
 def _offset(designator: str | None) -> timedelta | None:
