@@ -84,6 +84,24 @@ def test_a_literal_plus_is_a_plus(server: Any, app: str) -> None:
     assert [i["Id"] for i in requests.get(f"{server.base_url}/v1/apps/{app}/users/a%20b").json()["Item"]] == ["space"]
 
 
+@pytest.mark.parametrize("scheme", ["http", "HTTP"])
+def test_an_absolute_form_target_is_routed_by_its_path(server: Any, app: str, scheme: str) -> None:
+    """RFC 9112 §3.2.2: a server MUST accept the whole URL on the request line. uvicorn's h11
+    parser passes it on as the path; the reference server routes it by the path alone."""
+    put(server, app, "absolute", {"User": {"UserId": "u"}})
+    url = f"{server.base_url}/v1/apps/{app}/users/u".replace("http", scheme, 1)
+    connection = http.client.HTTPConnection(*urlsplit(server.base_url).netloc.split(":"))
+    try:
+        for method, status in (("GET", 200), ("DELETE", 202)):
+            connection.request(method, url)  # http.client puts the URL on the request line as given
+            response = connection.getresponse()
+            assert response.status == status
+            assert [item["Id"] for item in json.loads(response.read())["Item"]] == ["absolute"]
+    finally:
+        connection.close()
+    assert requests.get(f"{server.base_url}/v1/apps/{app}/users/u").status_code == 404  # deleted: no endpoints
+
+
 @pytest.mark.parametrize(
     "body",
     [b"", b"{", b"[]", b'"text"', b"\xff\xfe", {"ChannelType": "FAX"}, {"Attributes": {"a": "not-a-list"}},

@@ -7,6 +7,7 @@ decode first: a user ID may hold an encoded slash (`%2F`) and must still be one 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -49,6 +50,19 @@ ROUTES = (
 )
 
 
+ABSOLUTE_FORM = re.compile(rb"^https?://[^/]*", re.IGNORECASE)
+
+
+def origin_form(raw_target: bytes) -> bytes:
+    """The path of a request target. RFC 9112 §3.2.2: a server MUST accept the absolute-form
+    (`GET http://host/v1/apps/...`), and uvicorn's h11 parser passes it on whole as the path; the
+    authority in it names this server (a proxy would have taken it), so only the path counts."""
+    match = ABSOLUTE_FORM.match(raw_target)
+    if match is None:
+        return raw_target
+    return raw_target[match.end() :] or b"/"
+
+
 def split_path(raw_path: bytes) -> list[str]:
     """Percent-decode each segment of the raw path as UTF-8; invalid UTF-8 is a 400."""
     text = raw_path.decode("latin-1")
@@ -60,7 +74,7 @@ def split_path(raw_path: bytes) -> list[str]:
 
 
 def resolve(raw_path: bytes) -> tuple[Route, dict[str, str]]:
-    segments = split_path(raw_path)
+    segments = split_path(origin_form(raw_path))
     for route in ROUTES:
         params = route.match(segments)
         if params is not None:
