@@ -7,6 +7,8 @@ from __future__ import annotations
 import email.utils
 import io
 import itertools
+import shlex
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -156,3 +158,23 @@ def test_a_signed_generated_request_replays_with_a_fresh_signature() -> None:
     response.request = requests.Request("GET", "http://127.0.0.1:1/v1/apps/a/users/b", headers=signed).prepare()
     curl = exchange_of(response, "eu-west-1").curl()
     assert "--aws-sigv4 aws:amz:eu-west-1:mobiletargeting" in curl and "Credential=x" not in curl
+
+
+def test_an_absolute_form_request_and_its_curl_line_carry_the_whole_url() -> None:
+    """PC708 puts the whole URL on the request line (RFC 9112 §3.2.2); the curl line its report
+    shows (`--request-target`) sends that same line. Every other request carries the path alone."""
+    seen: list[bytes] = []
+
+    def respond(request: Request) -> Response:
+        seen.append(request.scope["raw_path"])
+        return JSONResponse({"Item": []})
+
+    with start_in_thread(Intercept(create_app(), respond)) as server:
+        client = Client(Settings(base_url=server.base_url))
+        absolute = client.send("GET", "/v1/apps/a/users/b%20c", absolute_form=True)
+        client.send("GET", "/v1/apps/a/users/b%20c")
+        subprocess.run(shlex.split(absolute.curl()), check=True, capture_output=True, timeout=30)
+        client.close()
+    whole = f"{server.base_url}/v1/apps/a/users/b%20c".encode()
+    assert seen == [whole, b"/v1/apps/a/users/b%20c", whole]
+    assert absolute.render().startswith(f"> GET {whole.decode()} (absolute-form request target)")

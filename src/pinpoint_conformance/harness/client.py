@@ -274,11 +274,12 @@ class Client:
     # Sending ------------------------------------------------------------------------------
 
     def send(self, method: str, path: str, *, body: bytes | None = None, headers: dict[str, Any] | None = None,
-             sign: bool = True) -> Exchange:  # fmt: skip
+             sign: bool = True, absolute_form: bool = False) -> Exchange:  # fmt: skip
         """Send, retrying while the server throttles. Raises ConformanceFailure for transport
-        problems (PC803, PC804) and for throttling without a MessageBody or without end."""
+        problems (PC803, PC804) and for throttling without a MessageBody or without end.
+        `absolute_form` puts the whole URL on the request line (RFC 9112 §3.2.2), not only its path."""
         for attempt in range(1, self.settings.max_attempts + 1):
-            exchange = self._send_once(method, path, body, headers, sign)
+            exchange = self._send_once(method, path, body, headers, sign, absolute_form)
             if exchange.status != 429:
                 return exchange
             observe(self.findings, "PC801", "PC802")
@@ -306,16 +307,17 @@ class Client:
         return merged
 
     def _send_once(self, method: str, path: str, body: bytes | None, headers: dict[str, Any] | None,
-                   sign: bool) -> Exchange:  # fmt: skip
+                   sign: bool, absolute_form: bool = False) -> Exchange:  # fmt: skip
         url = self.settings.base_url + path  # exactly as the check encoded it: no re-quoting
         request_headers = self._request_headers(method, headers, body)
         signer = self.signer if sign else None
         if signer is not None:
             request_headers = signer.signed_headers(method, url, request_headers, body)
-        exchange = Exchange(method, url, request_headers, body, sigv4_region=signer and signer.region)
+        exchange = Exchange(method, url, request_headers, body, sigv4_region=signer and signer.region,
+                            absolute_form=absolute_form)  # fmt: skip
         timeout = self.settings.timeout
         started = time.monotonic()
-        token = RAW_TARGET.set(urlsplit(self.settings.base_url).path + path)
+        token = RAW_TARGET.set(url if absolute_form else urlsplit(self.settings.base_url).path + path)
         try:
             raw = self._pool.urlopen(method, url, body=body, headers=request_headers, redirect=False, retries=False,
                                      preload_content=False,
@@ -369,8 +371,9 @@ class Client:
     # The User resource, checked on the wire -----------------------------------------------
 
     def user(self, method: str, application_id: str, user_id: str, *, path: str | None = None,
-             headers: dict[str, Any] | None = None) -> Exchange:  # fmt: skip
+             headers: dict[str, Any] | None = None, absolute_form: bool = False) -> Exchange:  # fmt: skip
         """Call the User resource and hold the response to the wire checks (clauses 3, 6, 7, 10)."""
-        exchange = self.send(method, path or user_path(application_id, user_id), headers=headers)
+        exchange = self.send(method, path or user_path(application_id, user_id), headers=headers,
+                             absolute_form=absolute_form)  # fmt: skip
         wire.check_response(exchange, self.settings.profile, self.findings, self.ledger)
         return exchange

@@ -53,6 +53,7 @@ class Exchange:
     elapsed_ms: float = 0.0
     error: str | None = None  # a transport failure: no complete response arrived
     sigv4_region: str | None = None  # set when the request was signed: curl then signs it anew
+    absolute_form: bool = False  # the request line carried the whole URL (RFC 9112 §3.2.2), not its path
 
     def header(self, name: str) -> str | None:
         wanted = name.lower()
@@ -85,6 +86,8 @@ class Exchange:
             parts += ["--data-binary", self.request_body.decode("utf-8", errors="replace")]
         if "gzip" in (self.request_headers.get("Accept-Encoding") or ""):
             parts.append("--compressed")
+        if self.absolute_form:
+            parts += ["--request-target", self.url]
         parts += ["--path-as-is", self.url]
         command = " ".join(shlex.quote(part) for part in parts)
         if self.sigv4_region:
@@ -99,7 +102,7 @@ class Exchange:
         return f"{self.method} {self.url} -> {outcome}"
 
     def render(self) -> str:
-        lines = [f"> {self.method} {self.url}"]
+        lines = ["> " + request_line({"method": self.method, "url": self.url, "absolute_form": self.absolute_form})]
         lines += [f"> {k}: {v}" for k, v in redact_headers(self.request_headers).items()]
         if self.request_body:
             lines.append(f"> {_text(self.request_body)}")
@@ -117,6 +120,7 @@ class Exchange:
             "request": {
                 "method": self.method,
                 "url": self.url,
+                "absolute_form": self.absolute_form,
                 "headers": redact_headers(self.request_headers),
                 "body": _text(self.request_body),
             },
@@ -131,3 +135,10 @@ class Exchange:
             "error": self.error,
             "curl": self.curl(),
         }
+
+
+def request_line(request: dict[str, Any]) -> str:
+    """A request's first line as the reports show it (from `Exchange.to_dict()["request"]`). An
+    absolute-form target (PC708) says so: its URL alone looks like any other request's."""
+    form = " (absolute-form request target)" if request.get("absolute_form") else ""
+    return f"{request['method']} {request['url']}{form}"

@@ -16,6 +16,7 @@ from html import escape
 from pathlib import Path
 
 from ..harness import checks
+from ..harness.exchange import request_line
 from ..harness.settings import Settings
 from .results import FAIL, STATUSES, CheckResult, counts
 
@@ -80,7 +81,7 @@ def _outcome_class(ok: bool, results: list[CheckResult]) -> str:
 
 def _exchange(exchange: dict) -> str:
     request, response = exchange["request"], exchange["response"]
-    req = [f"{request['method']} {request['url']}"] + [f"{k}: {v}" for k, v in request["headers"].items()]
+    req = [request_line(request)] + [f"{k}: {v}" for k, v in request["headers"].items()]
     if request["body"]:
         req += ["", request["body"]]
     if response is None:

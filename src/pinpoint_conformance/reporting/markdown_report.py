@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..harness import checks
+from ..harness.exchange import request_line
 from ..harness.settings import Settings
 from .results import CheckResult
 
@@ -23,7 +24,7 @@ ICONS = {
 
 def _exchange(exchange: dict) -> list[str]:
     request, response = exchange["request"], exchange["response"]
-    lines = ["```http", f"{request['method']} {request['url']}"]
+    lines = ["```http", request_line(request)]
     lines += [f"{k}: {v}" for k, v in request["headers"].items()]
     if request["body"]:
         lines += ["", request["body"]]
