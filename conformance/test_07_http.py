@@ -116,28 +116,29 @@ RESERVED_IDS = {
 }
 
 
-def _deleted(world: World, client: Client, user: str, endpoint: str,
-             query: str = "") -> tuple[tuple[int | None, bool, bool], Exchange]:  # fmt: skip
+def _deleted(world: World, client: Client, user: str, endpoint: str, query: str = "", check_id: str = "PC706",
+             absolute_form: bool = False) -> tuple[tuple[int | None, bool, bool], Exchange]:  # fmt: skip
     """What a DELETE of `user` (with one endpoint) did — its status, whether it listed exactly that
     endpoint, and whether GetEndpoint finds the endpoint gone — and the DELETE itself."""
-    exchange = client.user("DELETE", world.app_a, user, path=user_path(world.app_a, user) + query)
+    exchange = client.user("DELETE", world.app_a, user, path=user_path(world.app_a, user) + query,
+                           absolute_form=absolute_form)  # fmt: skip
     listed = exchange.status == 202 and expect.listed_ids(exchange) == [endpoint]
-    return (exchange.status, listed, not world.endpoint_exists(world.app_a, endpoint, "PC706")), exchange
+    return (exchange.status, listed, not world.endpoint_exists(world.app_a, endpoint, check_id)), exchange
 
 
-def _delete_like_a_plain_id(world: World, client: Client, user: str, endpoint: str, what: str,
-                            query: str = "") -> None:  # fmt: skip
-    """The DELETE of `user` must do what the same DELETE of a plain ID does. Judged side by side, so
-    that a DELETE broken for every ID is PC401/PC402's to report, not this check's."""
+def _delete_like_a_plain_id(world: World, client: Client, user: str, endpoint: str, what: str, query: str = "",
+                            check_id: str = "PC706", absolute_form: bool = False) -> None:  # fmt: skip
+    """The DELETE of `user` must do what the same DELETE of a plain ID, in origin-form, does. Judged
+    side by side, so that a DELETE broken for every ID is PC401/PC402's to report, not this check's."""
     plain = world.name("plain")
     (plain_endpoint,) = world.seed_user(world.app_a, plain, 1)
-    expected, _ = _deleted(world, client, plain, plain_endpoint)
-    got, exchange = _deleted(world, client, user, endpoint, query)
+    expected, _ = _deleted(world, client, plain, plain_endpoint, check_id=check_id)
+    got, exchange = _deleted(world, client, user, endpoint, query, check_id, absolute_form)
     if got != expected:
         fields = ("status", "listed exactly its endpoint", "endpoint gone")
         differs = ", ".join(f"{name} {g!r} (plain ID: {e!r})" for name, g, e in zip(fields, got, expected, strict=True)
                             if g != e)  # fmt: skip
-        fail("PC706", f"{what} did not do what it does for a plain ID: {differs}", exchange)
+        fail(check_id, f"{what} did not do what it does for a plain ID: {differs}", exchange)
 
 
 @pytest.mark.check("PC706")
@@ -167,6 +168,32 @@ def test_a_query_string_is_not_part_of_the_id(world: World, client: Client, meth
             expect.same_endpoints("PC706", exchange, [endpoint], f"GET of {user!r} with the query ?x=1")
         return
     _delete_like_a_plain_id(world, client, user, endpoint, f"DELETE of {user!r} with the query ?x=1", "?x=1")
+
+
+@pytest.mark.check("PC708")
+@pytest.mark.parametrize("method", ["GET", "DELETE"])
+def test_absolute_form_targets_address_the_same_user(world: World, client: Client, method: str) -> None:
+    """RFC 9112 §3.2.2: a server MUST accept the whole URL on the request line (the absolute-form
+    clients send to a proxy, which a server may get too). A router that matches the target as it
+    came, as one behind uvicorn's h11 parser does, finds no resource. Judged side by side with the
+    same request in origin-form, so that a GET or DELETE broken for every request is PC1xx's and
+    PC4xx's to report, not this check's."""
+    user = world.name("absolute")
+    (endpoint,) = world.seed_user(world.app_a, user, 1)
+    if method == "DELETE":
+        _delete_like_a_plain_id(world, client, user, endpoint, f"DELETE of {user!r} in absolute-form",
+                                check_id="PC708", absolute_form=True)  # fmt: skip
+        return
+    origin = client.user("GET", world.app_a, user)
+    absolute = client.user("GET", world.app_a, user, absolute_form=True)
+    if _listing(absolute) != _listing(origin):
+        fail("PC708", f"GET of {user!r} in absolute-form answered {absolute.status} listing {_listing(absolute)[1]}; "
+                      f"in origin-form {origin.status} listing {_listing(origin)[1]}", absolute, origin)  # fmt: skip
+
+
+def _listing(exchange: Exchange) -> tuple[int | None, list[str] | None]:
+    """A GET's status and, for a 200, the endpoint IDs it listed, sorted (the resource defines no order)."""
+    return exchange.status, sorted(expect.listed_ids(exchange)) if exchange.status == 200 else None
 
 
 @pytest.mark.check("PC706")

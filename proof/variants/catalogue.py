@@ -488,6 +488,13 @@ def decodes_twice(segment: int) -> Callable[[Request], Response | None]:
     return respond
 
 
+def absolute_form_unrouted(request: Request) -> Response | None:
+    """A router that matches the request target as it came: uvicorn's h11 parser passes an
+    absolute-form target (`http://host/v1/...`) on whole as the path, and no route matches it."""
+    raw = request.scope.get("raw_path") or b""
+    return None if raw.startswith(b"/") else message(404, "No such resource")
+
+
 def raw_path_outside_uri_syntax(request: Request) -> bool:
     raw = (request.scope.get("raw_path") or b"").decode("latin-1")
     return any(char in raw for char in NOT_IN_A_URI_PATH)
@@ -700,6 +707,9 @@ FAULTY: tuple[Variant, ...] = (
     Variant("dot-segment-crashes", "7", "a user ID of '.' or '..', or holding one as a '/'-separated part, "
             "trips an unhandled path-traversal guard (the ID names a file or an object key): 500",
             crash_when(decoded_user_has(has_dot_segment)), fails=frozenset({"PC707"})),
+    Variant("absolute-form-unrouted", "7", "an absolute-form request target (GET http://host/v1/...) is matched "
+            "against the routes as it came, so it names no resource (404), as in a Starlette app on uvicorn's h11 "
+            "parser", intercept(absolute_form_unrouted), fails=frozenset({"PC708"})),
     # Clause 8: resilience.
     Variant("throttle-without-body", "8", "a third of the requests get a bare 429",
             sometimes(0.3, lambda: Response(b"", status_code=429)), fails=frozenset({"PC801"}),

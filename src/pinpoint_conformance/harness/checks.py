@@ -213,6 +213,10 @@ _CHECKS = (
           "malformed escapes, an ID of 1,025 characters and dot segments (harness/hostile_ids.py). HEAD and "
           "OPTIONS may get any answer but a 5xx, and remove nothing.",
           f"{MODEL}: BadRequestException (400) \"The request contains a syntax error\""),
+    Check("PC708", "Absolute-form request targets address the same user", "7",
+          "A GET or DELETE whose request line carries the whole URL (GET http://host/v1/apps/…) MUST "
+          "be answered as the same request with the path alone: the user's endpoints listed, or deleted.",
+          "RFC 9112 §3.2.2 \"a server MUST accept the absolute-form in requests\""),
     # 8: resilience.
     Check("PC801", "A 429 carries a MessageBody", "8",
           "A 429 MUST carry a MessageBody; the suite retries it with backoff.",
