@@ -96,7 +96,8 @@ _CHECKS = (
           f"{MODEL}: EndpointRequest members mirrored by EndpointResponse"),
     Check("PC202", "Id, ApplicationId and User.UserId match the request", "2",
           "Each listed endpoint's Id and User.UserId, and its ApplicationId when present, MUST equal those "
-          "it was written with.",
+          "it was written with: an Id with capitals, or with spaces at either end (which a server may refuse "
+          "with 400), comes back as assigned, neither lower-cased nor trimmed.",
           f"{SEED}: ApplicationId \"The ID of the application that is associated with the endpoint\", "
           "Id \"The unique ID that you assigned to the endpoint\""),
     Check("PC203", "An endpoint moved to another user is listed under the new user only", "2",
