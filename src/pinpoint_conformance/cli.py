@@ -1,10 +1,13 @@
-"""`pinpoint-conformance`: serve the reference server, or run the conformance suite."""
+"""`pinpoint-conformance`: serve the reference server, run the conformance suite, record a transcript of
+what a server answers, or compare a server with one."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from . import __version__
 
@@ -63,6 +66,17 @@ def _run(args: argparse.Namespace, pytest_args: list[str]) -> int:
     return int(pytest.main(options))
 
 
+def _compare(args: argparse.Namespace, pytest_args: list[str]) -> int:
+    """The suite with --transcript; its exit code is the comparison's: 0 when nothing differs beyond
+    what --tolerate names, 1 otherwise (pytest's own 2, 3 and 4 stay)."""
+    code = _run(args, pytest_args)
+    report = Path(args.report_dir or "reports") / "conformance.json"
+    if code in (2, 3, 4) or not report.exists():
+        return code
+    parity = json.loads(report.read_text(encoding="utf-8")).get("parity") or {}
+    return 0 if parity.get("outcome") == "MATCHES" else 1
+
+
 def _add_suite_options(command: argparse.ArgumentParser) -> None:
     """The suite's own options (harness/settings.py), so that `run --help` lists them; a value
     not given is left to the suite's default, which the help text states."""
@@ -107,11 +121,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     _add_suite_options(run_cmd)
 
+    record_cmd = commands.add_parser(
+        "record",
+        help="record a transcript of what a server answers to the suite's deterministic scenarios",
+        description="Run the suite and write a transcript of its deterministic scenarios (--out FILE), volatile "
+        "values replaced by placeholders. The exit code is the suite's verdict's.",
+    )
+    record_cmd.add_argument("--out", required=True, metavar="FILE", help="where the transcript goes")
+    _add_suite_options(record_cmd)
+    compare_cmd = commands.add_parser(
+        "compare",
+        help="compare a server with a recorded transcript",
+        description="Run the suite against --base-url and report every difference from --transcript FILE, beyond "
+        "those --tolerate FILE names. Exit 0 when nothing else differs, 1 otherwise.",
+    )
+    _add_suite_options(compare_cmd)
+
     args, rest = parser.parse_known_args(argv)
     if args.command == "serve":
         if rest:
             parser.error(f"unrecognized arguments: {' '.join(rest)}")
         return _serve(args)
+    if args.command == "record":
+        args.record = args.out
+    if args.command == "compare":
+        if not args.transcript:
+            parser.error("compare needs --transcript FILE")
+        return _compare(args, rest)
     return _run(args, rest)
 
 

@@ -10,6 +10,7 @@ import email.utils
 import os
 import socket
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -21,7 +22,7 @@ import urllib3.connection
 
 from . import wire
 from .exchange import Exchange
-from .failures import Findings, fail, observe
+from .failures import ConformanceFailure, Findings, fail, observe
 from .settings import Settings
 from .written import Ledger
 
@@ -263,6 +264,8 @@ class Client:
             self._headers.update(urllib3.make_headers(basic_auth=":".join(netrc)))
         self.findings: Findings | None = None  # the current test's: warnings and observations
         self.ledger = Ledger()  # what the run wrote through the support calls
+        # Told of every exchange `send` ends with (the parity recorder, when the run keeps a transcript).
+        self.on_exchange: Callable[[Exchange], None] | None = None
 
     def close(self) -> None:
         self._pool.clear()
@@ -279,18 +282,29 @@ class Client:
         problems (PC803, PC804) and for throttling without a MessageBody or without end.
         `absolute_form` puts the whole URL on the request line (RFC 9112 §3.2.2), not only its path."""
         for attempt in range(1, self.settings.max_attempts + 1):
-            exchange = self._send_once(method, path, body, headers, sign, absolute_form)
+            try:
+                exchange = self._send_once(method, path, body, headers, sign, absolute_form)
+            except ConformanceFailure as failure:  # no complete response: a transcript keeps it too
+                self._returned(*failure.exchanges)
+                raise
             if exchange.status != 429:
+                self._returned(exchange)
                 return exchange
             observe(self.findings, "PC801", "PC802")
             if method != "HEAD":  # an answer to HEAD has no body, a 429 included
                 wire.check_message_body(exchange, "PC801")
             if attempt == self.settings.max_attempts:
+                self._returned(exchange)
                 fail("PC802", f"still 429 after {attempt} attempts with backoff", exchange)
             delay = _retry_after(exchange)
             delay = min(MAX_BACKOFF, delay if delay is not None else 0.05 * 2 ** (attempt - 1))
             time.sleep(delay)
         raise AssertionError("unreachable")
+
+    def _returned(self, *exchanges: Exchange) -> None:
+        if self.on_exchange is not None:
+            for exchange in exchanges:
+                self.on_exchange(exchange)
 
     def _request_headers(self, method: str, headers: dict[str, Any] | None, body: bytes | None) -> dict[str, str]:
         """The default headers with the check's own on top (a header the check sets to None is not

@@ -9,6 +9,7 @@ own check as blocked.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 from collections.abc import Iterator
@@ -18,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from hypothesis.configuration import set_hypothesis_home_dir
 
+from ..parity.session import ParitySession
+from ..parity.transcript import SETUP
 from ..reporting.collector import Collector
 from . import checks
 from .checks import Profile
@@ -73,8 +76,22 @@ def pytest_configure(config: pytest.Config) -> None:
             config.stash[SIGNER_KEY] = SigV4Signer(settings.region)
         except RuntimeError as error:
             raise pytest.UsageError(str(error)) from None
+    parity = _parity_session(config, settings)
     if not _is_worker(config):
-        config.pluginmanager.register(Collector(settings), "pinpoint-conformance-collector")
+        config.pluginmanager.register(Collector(settings, parity), "pinpoint-conformance-collector")
+
+
+def _parity_session(config: pytest.Config, settings: Settings) -> ParitySession | None:
+    """With --record or --transcript, the parity session: it records every scenario in this process,
+    so it wants them all here (no xdist)."""
+    if settings.record is None and settings.transcript is None:
+        return None
+    if _is_worker(config) or config.getoption("numprocesses", None):
+        raise pytest.UsageError("pinpoint-conformance: --record and --transcript run without xdist (-n)")
+    parity = ParitySession(settings)
+    config.stash[PARITY_KEY] = parity
+    config.pluginmanager.register(parity, "pinpoint-conformance-parity")
+    return parity
 
 
 def draw_without_local_constants() -> None:
@@ -102,6 +119,7 @@ SETTINGS_KEY = pytest.StashKey[Settings]()
 SERVER_KEY: pytest.StashKey[ServerProcess] = pytest.StashKey()
 SIGNER_KEY = pytest.StashKey[SigV4Signer]()
 FINDINGS_KEY = pytest.StashKey[Findings]()
+PARITY_KEY = pytest.StashKey[ParitySession]()
 
 
 def check_of(item: pytest.Item) -> checks.Check | None:
@@ -182,6 +200,9 @@ def client(settings: Settings, request: pytest.FixtureRequest) -> Iterator[Clien
         except RuntimeError as error:
             pytest.exit(f"pinpoint-conformance: {error}", returncode=3)
     client = Client(settings, request.config.stash.get(SIGNER_KEY, None))
+    parity = request.config.stash.get(PARITY_KEY, None)
+    if parity is not None:
+        client.on_exchange = parity.recorder
     yield client
     client.close()
 
@@ -189,12 +210,15 @@ def client(settings: Settings, request: pytest.FixtureRequest) -> Iterator[Clien
 @pytest.fixture(scope="session")
 def world(client: Client, settings: Settings, request: pytest.FixtureRequest) -> Iterator[World]:
     worker = getattr(request.config, "workerinput", {}).get("workerid", "w0")
-    world = World.start(client, worker)
+    parity = request.config.stash.get(PARITY_KEY, None)
+    with parity.recorder.section(SETUP) if parity else contextlib.nullcontext():
+        world = World.start(client, worker)
     yield world
     if client.settings.keep_data:
         print(f"\npinpoint-conformance: --keep-data: the run's data (prefix {world.prefix}) is left in place")
         return
-    problems = world.cleanup()
+    with parity.recorder.section(None) if parity else contextlib.nullcontext():  # clean-up is no scenario
+        problems = world.cleanup()
     if problems:
         print("\npinpoint-conformance: cleanup left data behind:\n  " + "\n  ".join(problems))
 

@@ -125,6 +125,12 @@ def add_options(parser: pytest.Parser) -> None:
     )
     group.addoption("--max-attempts", type=int, default=8,
                     help="attempts per request while the server answers 429 (default 8)")  # fmt: skip
+    group.addoption("--record", default=None, metavar="FILE",
+                    help="write a transcript of the deterministic scenarios as this server answers them")  # fmt: skip
+    group.addoption("--transcript", default=None, metavar="FILE",
+                    help="compare this server's answers with a transcript, difference by difference")  # fmt: skip
+    group.addoption("--tolerate", default=None, metavar="FILE",
+                    help="with --transcript: a TOML file of accepted differences, each with its reason")  # fmt: skip
 
 
 def _parse_header(text: str) -> tuple[str, str]:
@@ -132,6 +138,10 @@ def _parse_header(text: str) -> tuple[str, str]:
     if not sep or not name.strip():
         raise pytest.UsageError(f"--header wants 'NAME: VALUE', got {text!r}")
     return name.strip(), value.strip()
+
+
+def _path(text: str | None) -> Path | None:
+    return Path(text) if text else None
 
 
 @dataclass(frozen=True)
@@ -149,6 +159,9 @@ class Settings:
     max_attempts: int = 8
     keep_data: bool = False
     embedded: bool = False  # the target is the reference server the run started itself
+    record: Path | None = None  # --record: where the transcript of this run goes
+    transcript: Path | None = None  # --transcript: the recording this run is compared with
+    tolerate: Path | None = None  # --tolerate: the differences that comparison accepts
 
     @classmethod
     def from_config(cls, config: pytest.Config) -> Settings:
@@ -173,6 +186,9 @@ class Settings:
             max_attempts=max(1, option.max_attempts),
             keep_data=option.keep_data,
             embedded=bool(getattr(option, "embedded_reference", False)),
+            record=_path(option.record),
+            transcript=_path(option.transcript),
+            tolerate=_path(option.tolerate),
         )
 
     def command_line(self) -> str:
@@ -184,5 +200,7 @@ class Settings:
             parts.append(f"--app-id {self.app_id}")
         if self.sigv4:
             parts.append(f"--sigv4 --region {self.region}")
+        parts += [f"--transcript {self.transcript}"] if self.transcript else []
+        parts += [f"--tolerate {self.tolerate}"] if self.tolerate else []
         # The installed command, which works from any folder (`pytest conformance` only works from a checkout).
         return "pinpoint-conformance run " + " ".join(parts)

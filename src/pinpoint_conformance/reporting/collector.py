@@ -1,16 +1,22 @@
 """Collects test outcomes on the controller (xdist sends workers' reports there), writes every
-report at the end of the session, and sets the run's exit code from its verdict."""
+report at the end of the session, and sets the run's exit code from its verdict and, when the run
+compared with a transcript, from the differences not tolerated."""
 
 from __future__ import annotations
 
 import importlib
 import sys
+from typing import TYPE_CHECKING
 
 import pytest
 
 from ..harness.settings import Settings
+from ..parity.outcome import DIFFERS, ParityOutcome
 from . import html_report, json_report, junit_report, markdown_report
-from .results import RunVerdict, TestRecord, fold, run_blocked, verdict
+from .results import DOES_NOT_CONFORM, EXIT_CODES, RunVerdict, TestRecord, fold, run_blocked, verdict
+
+if TYPE_CHECKING:
+    from ..parity.session import ParitySession
 
 # pytest's own exit codes that say more than a verdict could: interrupted, internal error, usage error.
 PYTEST_OWN_EXIT_CODES = (2, 3, 4)
@@ -30,10 +36,12 @@ def check_of_nodeid(nodeid: str) -> str | None:
 
 
 class Collector:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, parity: ParitySession | None = None) -> None:
         self.settings = settings
+        self.parity_session = parity
         self.records: dict[str, TestRecord] = {}
         self.verdict: RunVerdict | None = None
+        self.parity: ParityOutcome | None = None
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         data = next((value for name, value in report.user_properties
@@ -66,14 +74,19 @@ class Collector:
         records = list(self.records.values())
         results = fold(records, self.settings.profile)
         self.verdict = verdict(results, run_blocked(records))
+        self.parity = self.parity_session.finish() if self.parity_session else None
         if session.exitstatus not in PYTEST_OWN_EXIT_CODES:
-            session.exitstatus = self.verdict.exit_code
+            # A difference the tolerance file does not name fails the run, whatever the verdict.
+            differs = self.parity is not None and self.parity.outcome == DIFFERS
+            session.exitstatus = EXIT_CODES[DOES_NOT_CONFORM] if differs else self.verdict.exit_code
         out = self.settings.report_dir
         out.mkdir(parents=True, exist_ok=True)
-        json_report.write(out / "conformance.json", self.settings, results, records, self.verdict)
-        junit_report.write(out / "junit.xml", results)
-        markdown_report.write(out / "conformance.md", self.settings, results, self.verdict.line)
-        html_report.write(out / "conformance.html", self.settings, results, self.verdict.line, self.verdict.conforms)
+        parity = self.parity
+        json_report.write(out / "conformance.json", self.settings, results, records, self.verdict, parity)
+        junit_report.write(out / "junit.xml", results, parity)
+        markdown_report.write(out / "conformance.md", self.settings, results, self.verdict.line, parity)
+        html_report.write(out / "conformance.html", self.settings, results, self.verdict.line, self.verdict.conforms,
+                          parity)  # fmt: skip
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         if self.verdict is not None:
@@ -85,4 +98,6 @@ class Collector:
         # After pytest's own summary, so that the verdict is the run's last line.
         if self.verdict is not None:
             sys.stdout.write(self.verdict.line + "\n")
+            if self.parity is not None:
+                sys.stdout.write(self.parity.line + "\n")
             sys.stdout.flush()

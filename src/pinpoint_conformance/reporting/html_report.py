@@ -1,5 +1,6 @@
 """The HTML report: one self-contained page, read top to bottom — the verdict as the terminal prints
-it; every failure with its requirement, citation, each exchange's request and response and the curl
+it (and, after a comparison with a transcript, the parity line with every difference not
+tolerated); every failure with its requirement, citation, each exchange's request and response and the curl
 command that replays it; then warnings; a per-clause count of statuses; and the full matrix, with a
 filter by status.
 
@@ -12,12 +13,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 from html import escape
 from pathlib import Path
 
 from ..harness import checks
 from ..harness.exchange import request_line
 from ..harness.settings import Settings
+from ..parity.outcome import ParityOutcome, entry_text
 from .results import FAIL, STATUSES, CheckResult, counts
 
 STYLE = """
@@ -159,7 +162,34 @@ def _matrix(results: list[CheckResult], tally: dict[str, int], shown: list[str])
             f"</tr></thead><tbody>{''.join(rows)}</tbody></table></section>")  # fmt: skip
 
 
-def render(settings: Settings, results: list[CheckResult], line: str, ok: bool) -> str:
+def _parity(parity: ParityOutcome | None) -> str:
+    """Every difference not tolerated with both sides' exchange and this run's curl command, then
+    the tolerated ones with their reasons."""
+    if parity is None:
+        return ""
+    articles = []
+    for name, found in parity.by_exchange(tolerated=False):
+        recorded, live, raw = parity.evidence.get(name, (None, None, None))
+        items = "".join(f"<li><code>{escape(d.where)}</code>: {escape(d.kind)} (recorded "
+                        f"<code>{escape(json.dumps(d.recorded))}</code>, now <code>{escape(json.dumps(d.live))}</code>)"
+                        "</li>" for d in found)  # fmt: skip
+        curl = f'<h4>Reproduce (this run\'s request)</h4><pre class="curl">{escape(raw["curl"])}</pre>' if raw else ""
+        articles.append(f'<article class="failure"><h3>{escape(name)}</h3><ul>{items}</ul><h4>Recorded</h4>'
+                        f'<pre class="response">{escape(entry_text(recorded))}</pre><h4>This run</h4>'
+                        f'<pre class="response">{escape(entry_text(live))}</pre>{curl}</article>')  # fmt: skip
+    rows = "".join(f"<tr><td><code>{escape(name)}</code></td><td><code>{escape(d.where)}</code></td>"
+                   f"<td>{escape(d.kind)}</td><td>{escape(d.tolerated or '')}</td></tr>"
+                   for name, found in parity.by_exchange(tolerated=True) for d in found)  # fmt: skip
+    table = (f'<h3>Tolerated</h3><table id="tolerated"><thead><tr><th>Exchange</th><th>Path</th><th>Difference</th>'
+             f"<th>Reason</th></tr></thead><tbody>{rows}</tbody></table>") if rows else ""  # fmt: skip
+    outcome = "does-not-conform" if parity.untolerated else "conforms"
+    return (f'<section id="parity"><h2>Parity with <code>{escape(parity.transcript)}</code></h2>'
+            f'<p class="verdict {outcome}" id="parity-line">{escape(parity.line)}</p>{"".join(articles)}{table}'
+            "</section>")  # fmt: skip
+
+
+def render(settings: Settings, results: list[CheckResult], line: str, ok: bool,
+           parity: ParityOutcome | None = None) -> str:  # fmt: skip
     tally = counts(results)
     shown = [s for s in STATUSES if tally[s]]  # the statuses this run has, in the order results.py gives
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -169,6 +199,7 @@ def render(settings: Settings, results: list[CheckResult], line: str, ok: bool) 
 <p class="verdict {_outcome_class(ok, results)}" id="verdict">{escape(line)}</p>
 <p class="meta">Target <code>{escape(settings.base_url)}</code> · profile <code>{settings.profile.name.lower()}</code>
 · seed <code>{settings.seed}</code><br>Reproduce the run: <code>{escape(settings.command_line())}</code></p>
+{_parity(parity)}
 {_failures(results)}
 {_warnings(results)}
 {_clause_summary(results, shown)}
@@ -178,5 +209,6 @@ def render(settings: Settings, results: list[CheckResult], line: str, ok: bool) 
 """
 
 
-def write(path: Path, settings: Settings, results: list[CheckResult], line: str, ok: bool) -> None:
-    path.write_text(render(settings, results, line, ok), encoding="utf-8")
+def write(path: Path, settings: Settings, results: list[CheckResult], line: str, ok: bool,
+          parity: ParityOutcome | None = None) -> None:  # fmt: skip
+    path.write_text(render(settings, results, line, ok, parity), encoding="utf-8")

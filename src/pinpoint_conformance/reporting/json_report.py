@@ -7,11 +7,13 @@ from dataclasses import asdict
 from pathlib import Path
 
 from ..harness.settings import Settings
+from ..parity.outcome import ParityOutcome
 from .results import CheckResult, RunVerdict, TestRecord, counts
 
 
 def document(settings: Settings, results: list[CheckResult], records: list[TestRecord],
-             verdict: RunVerdict) -> dict:  # fmt: skip
+             verdict: RunVerdict, parity: ParityOutcome | None = None) -> dict:  # fmt: skip
+    """`parity` is null unless the run compared with a transcript."""
     return {
         "verdict": verdict.line,
         "outcome": verdict.outcome,
@@ -39,10 +41,11 @@ def document(settings: Settings, results: list[CheckResult], records: list[TestR
             for r in results
         ],
         "tests": [asdict(record) for record in records],
+        "parity": parity.to_dict() if parity else None,
     }
 
 
 def write(path: Path, settings: Settings, results: list[CheckResult], records: list[TestRecord],
-          verdict: RunVerdict) -> None:  # fmt: skip
-    text = json.dumps(document(settings, results, records, verdict), indent=2, ensure_ascii=False)
+          verdict: RunVerdict, parity: ParityOutcome | None = None) -> None:  # fmt: skip
+    text = json.dumps(document(settings, results, records, verdict, parity), indent=2, ensure_ascii=False)
     path.write_text(text + "\n", encoding="utf-8")

@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from ..harness import checks
+from ..parity.outcome import ParityOutcome
 from .results import BLOCKED, ERROR, FAIL, NOT_EXERCISED, NOT_IN_PROFILE, NOT_RUN, WARN, CheckResult, counts
 
 # What XML 1.0 cannot carry at all (C0 controls but tab and newlines, lone surrogates, U+FFFE and
@@ -29,11 +30,28 @@ def _failure_text(result: CheckResult) -> str:
     return "\n".join(parts)
 
 
-def write(path: Path, results: list[CheckResult]) -> None:
+def _parity_case(suite: ET.Element, parity: ParityOutcome) -> None:
+    """One test case for the comparison with a transcript, failed by any difference not tolerated."""
+    case = ET.SubElement(suite, "testcase", classname="parity", name=f"parity with {parity.transcript}")
+    if parity.untolerated:
+        element = ET.SubElement(case, "failure", message=parity.line[:500])
+        lines = []
+        for name, found in parity.by_exchange(tolerated=False):
+            lines += [difference.describe() for difference in found]
+            raw = parity.evidence.get(name, (None, None, None))[2]
+            lines += [f"  reproduce: {raw['curl']}"] if raw else []
+        element.text = "\n".join(lines)
+    else:
+        ET.SubElement(case, "system-out").text = parity.line
+
+
+def write(path: Path, results: list[CheckResult], parity: ParityOutcome | None = None) -> None:
+    """`parity`, when the run compared with a transcript, adds one test case after the checks'."""
     tally = counts(results)
     skipped = tally[NOT_RUN] + tally[BLOCKED] + tally[NOT_IN_PROFILE] + tally[NOT_EXERCISED]
-    suite = ET.Element("testsuite", name="pinpoint-conformance", tests=str(len(results)), failures=str(tally[FAIL]),
-                       errors=str(tally[ERROR]), skipped=str(skipped))  # fmt: skip
+    extra, failed = (1, int(bool(parity.untolerated))) if parity else (0, 0)
+    suite = ET.Element("testsuite", name="pinpoint-conformance", tests=str(len(results) + extra),
+                       failures=str(tally[FAIL] + failed), errors=str(tally[ERROR]), skipped=str(skipped))  # fmt: skip
     for result in results:
         check = result.check
         case = ET.SubElement(suite, "testcase", classname=f"clause {check.clause}: {checks.CLAUSES[check.clause]}",
@@ -51,6 +69,8 @@ def write(path: Path, results: list[CheckResult]) -> None:
             ET.SubElement(case, "system-out").text = "\n".join(
                 f"WARNING {w['check']}: {w['message']}" for w in result.warnings
             )
+    if parity is not None:
+        _parity_case(suite, parity)
     for element in suite.iter():  # the schema allows no properties in a test case: cites go in the failure
         element.text = element.text and _xml_safe(element.text)
         element.attrib = {name: _xml_safe(value) for name, value in element.attrib.items()}

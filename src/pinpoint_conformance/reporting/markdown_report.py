@@ -3,11 +3,13 @@ curl command, for a pull request comment or a terminal."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from ..harness import checks
 from ..harness.exchange import request_line
 from ..harness.settings import Settings
+from ..parity.outcome import ParityOutcome, entry_text
 from .results import CheckResult
 
 ICONS = {
@@ -61,5 +63,34 @@ def render(settings: Settings, results: list[CheckResult], line: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def write(path: Path, settings: Settings, results: list[CheckResult], line: str) -> None:
-    path.write_text(render(settings, results, line), encoding="utf-8")
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")[:200]
+
+
+def parity_section(parity: ParityOutcome) -> list[str]:
+    """Every difference not tolerated, with both sides' exchange and this run's curl command; then
+    the tolerated ones with their reasons."""
+    out = ["", f"## Parity with `{parity.transcript}`", "", f"**{parity.line}**"]
+    for name, found in parity.by_exchange(tolerated=False):
+        recorded, live, raw = parity.evidence.get(name, (None, None, None))
+        out += ["", f"### `{name}`", ""]
+        out += [f"- `{d.where}`: {d.kind} (recorded `{_cell(json.dumps(d.recorded))}`, "
+                f"now `{_cell(json.dumps(d.live))}`)" for d in found]  # fmt: skip
+        out += ["", "Recorded:", "```json", entry_text(recorded), "```"]
+        out += ["This run:", "```json", entry_text(live), "```"]
+        if raw:
+            out += ["Reproduce (this run's request):", "```sh", raw["curl"], "```"]
+    tolerated = parity.by_exchange(tolerated=True)
+    if tolerated:
+        out += ["", "### Tolerated", "", "| Exchange | Path | Difference | Reason |", "|---|---|---|---|"]
+        out += [f"| `{_cell(name)}` | `{_cell(d.where)}` | {d.kind} | {_cell(d.tolerated or '')} |"
+                for name, found in tolerated for d in found]  # fmt: skip
+    return out
+
+
+def write(path: Path, settings: Settings, results: list[CheckResult], line: str,
+          parity: ParityOutcome | None = None) -> None:  # fmt: skip
+    text = render(settings, results, line)
+    if parity is not None:
+        text += "\n".join(parity_section(parity)) + "\n"
+    path.write_text(text, encoding="utf-8")

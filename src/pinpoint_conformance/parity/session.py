@@ -1,0 +1,74 @@
+"""Parity inside a suite run: registered by the suite's session when the run was given `--record FILE`
+(keep a transcript) or `--transcript FILE` (compare with one, `--tolerate FILE` accepting the
+differences it names). It tells the recorder which scenario is running; at the end of the session
+the collector asks it for the outcome, which goes into every report and into the exit code."""
+
+from __future__ import annotations
+
+import pytest
+
+from ..harness import checks
+from ..harness.settings import Settings
+from . import differences, tolerance, transcript
+from .outcome import ParityOutcome
+from .transcript import Recorder
+
+# The property-based checks: Hypothesis draws their requests from the seed.
+GENERATED_CLAUSE = "9"
+
+
+class ParitySession:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.recorder = Recorder(settings.base_url, settings.headers)
+        self.recorded: dict | None = None
+        self.tolerances: list[tolerance.Tolerance] = []
+        try:
+            if settings.transcript is not None:
+                self.recorded = transcript.read(settings.transcript)
+            if settings.tolerate is not None:
+                self.tolerances = tolerance.load(settings.tolerate)
+        except ValueError as error:
+            raise pytest.UsageError(f"pinpoint-conformance: {error}") from None
+        profile = settings.profile.name.lower()
+        if self.recorded is not None and self.recorded.get("profile") != profile:
+            recorded = self.recorded.get("profile")
+            raise pytest.UsageError(f"pinpoint-conformance: {settings.transcript} was recorded under --profile "
+                                    f"{recorded}; compare under the same profile, not {profile}")  # fmt: skip
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        """Before the test's fixtures: what they send belongs to the test that needed them."""
+        marker = item.get_closest_marker("check")
+        generated = marker is not None and checks.get(marker.args[0]).clause == GENERATED_CLAUSE
+        self.recorder.scenario = None if generated else transcript.scenario_of(item.nodeid)
+
+    def pytest_runtest_logfinish(self) -> None:
+        self.recorder.scenario = None
+
+    def finish(self) -> ParityOutcome | None:
+        """Write the transcript (`--record`); compare with the recording (`--transcript`)."""
+        live = self.recorder.transcript(self.settings.profile.name.lower())
+        if self.settings.record is not None:
+            transcript.write(self.settings.record, live)
+        if self.recorded is None:
+            return None
+        found = differences.scenarios(self.recorded["scenarios"], live["scenarios"])
+        tolerance.apply(self.tolerances, found)
+        outcome = ParityOutcome(str(self.settings.transcript), found,
+                                scenarios=len(self.recorded["scenarios"].keys() | live["scenarios"].keys()),
+                                exchanges=sum(map(len, live["scenarios"].values())))  # fmt: skip
+        raw = {scenario: [e.to_dict() for e in sent] for scenario, sent in self.recorder.exchanges.items()}
+        for difference in found:
+            scenario, _, number = difference.exchange.rpartition("#")
+            if not number.isdigit():
+                continue
+            index = int(number) - 1
+            outcome.evidence[difference.exchange] = (_at(self.recorded["scenarios"].get(scenario), index),
+                                                     _at(live["scenarios"].get(scenario), index),
+                                                     _at(raw.get(scenario), index))  # fmt: skip
+        return outcome
+
+
+def _at(items: list | None, index: int) -> object:
+    return items[index] if items is not None and index < len(items) else None
