@@ -56,6 +56,8 @@ def test_two_runs_with_other_prefixes_ids_and_order_give_one_transcript() -> Non
 def test_secrets_are_every_sensitive_value_and_the_parts_of_a_signature() -> None:
     found = secrets_of([listed("pc-0123abcd-w0-", "a" * 32, [1, 2], "r")], {"X-Secret": "s3cret"})
     assert "s3cret" in found and "AKIDEXAMPLE" in found and "abcdef0123" in found
+    assert "us-east-1" not in found and "mobiletargeting" not in found  # also in what servers answer (an ARN)
+    assert "dXNlcjpwYXNz" in secrets_of([Exchange("GET", BASE, {"Authorization": "Basic dXNlcjpwYXNz"})], {})
 
 
 def entry(status: int, body: object, **headers: str) -> dict:

@@ -43,17 +43,24 @@ def scenario_of(nodeid: str) -> str:
     return f"{Path(path).name}::{name}"
 
 
+# Inside an Authorization header: SigV4's access key ID and signature, or a scheme's credentials.
+_AUTHORIZATION_PARTS = re.compile(r"Credential=([^/,\s]+)|Signature=([0-9a-fA-F]+)|^\S+\s+(\S+)$")
+
+
 def secrets_of(exchanges: list[Exchange], extra_headers: dict[str, str]) -> list[str]:
-    """Every value a transcript must not hold: those of the headers given with --header, of the
-    sensitive and the X-Amz-* headers the run sent, and the parts of an Authorization header (the
-    access key ID, the signature)."""
+    """Every value a transcript must not hold: those of the headers given with --header and of the
+    sensitive headers the run sent (Authorization, X-Amz-Security-Token, cookies, tokens…), and
+    the access key ID and signature inside a SigV4 Authorization header. (Not the region, date or
+    service of its credential scope: they also appear in what servers answer, an ARN say, and
+    hiding them would make a signed recording differ from an unsigned one.)"""
     secrets = {value for value in extra_headers.values() if value}
     for exchange in exchanges:
         for name, value in exchange.request_headers.items():
             lowered = name.lower()
-            if lowered in SENSITIVE_HEADERS or lowered.startswith("x-amz-") or "token" in lowered:
+            if lowered in SENSITIVE_HEADERS or "token" in lowered:
                 secrets.add(value)
-                secrets.update(part for part in re.split(r"[\s,=/:]+", value) if len(part) >= 8)
+            if lowered == "authorization":
+                secrets.update(part for m in _AUTHORIZATION_PARTS.finditer(value) for part in m.groups() if part)
     return sorted(secrets)
 
 
