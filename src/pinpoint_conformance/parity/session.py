@@ -5,6 +5,8 @@ the collector asks it for the outcome, which goes into every report and into the
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from ..harness import checks
@@ -21,7 +23,7 @@ class ParitySession:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.recorder = Recorder(settings.base_url, settings.headers)
-        self.recorded: dict | None = None
+        self.recorded: dict[str, Any] | None = None
         self.tolerances: list[tolerance.Tolerance] = []
         try:
             if settings.transcript is not None:
@@ -58,17 +60,17 @@ class ParitySession:
         outcome = ParityOutcome(str(self.settings.transcript), found,
                                 scenarios=len(self.recorded["scenarios"].keys() | live["scenarios"].keys()),
                                 exchanges=sum(map(len, live["scenarios"].values())))  # fmt: skip
-        raw = {scenario: [e.to_dict() for e in sent] for scenario, sent in self.recorder.exchanges.items()}
         for difference in found:
             scenario, _, number = difference.exchange.rpartition("#")
-            if not number.isdigit():
-                continue
+            if not number.isdigit() or difference.exchange in outcome.evidence:
+                continue  # a whole scenario on one side only, or an exchange already shown
             index = int(number) - 1
+            sent = _at(self.recorder.exchanges.get(scenario), index)
             outcome.evidence[difference.exchange] = (_at(self.recorded["scenarios"].get(scenario), index),
                                                      _at(live["scenarios"].get(scenario), index),
-                                                     _at(raw.get(scenario), index))  # fmt: skip
+                                                     sent.to_dict() if sent is not None else None)  # fmt: skip
         return outcome
 
 
-def _at(items: list | None, index: int) -> object:
+def _at(items: list[Any] | None, index: int) -> Any:
     return items[index] if items is not None and index < len(items) else None
