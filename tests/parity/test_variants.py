@@ -50,11 +50,12 @@ def test_a_faulty_variant_differs_on_the_exchange_of_its_check(name: str, tmp_pa
     for check in sorted(variant.fails):
         [result] = [c for c in run.report["checks"] if c["id"] == check]
         for failure in result["failures"]:
-            scenario = scenario_of(failure["test"])
-            shown = [d for d in untolerated if d["exchange"].startswith(scenario + "#")]
+            # The exchange the failure shows: the same request, in the same test, as a difference shows.
+            scenario, sent = scenario_of(failure["test"]), {e["curl"] for e in failure["exchanges"]}
+            shown = [d for d in untolerated if d["exchange"].startswith(scenario + "#") and d["curl"] in sent]
             assert any(d["path"].endswith(FAULTY[name]) for d in shown), (
-                f"{check} failed in {scenario}, but no difference there ends with {FAULTY[name]}: "
-                f"{[(d['exchange'], d['path']) for d in shown][:10]}"
+                f"{check} failed in {scenario}, but no difference on its exchange ends with {FAULTY[name]}: "
+                f"{[(d['exchange'], d['path']) for d in untolerated][:10]}"
             )
     difference = untolerated[0]
     assert difference["recorded_exchange"] and difference["live_exchange"] and difference["curl"].startswith("curl ")

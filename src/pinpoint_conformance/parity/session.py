@@ -25,6 +25,7 @@ class ParitySession:
         self.recorder = Recorder(settings.base_url, settings.headers)
         self.recorded: dict[str, Any] | None = None
         self.tolerances: list[tolerance.Tolerance] = []
+        self.written = ""  # what the terminal says of the transcript written (--record)
         try:
             if settings.transcript is not None:
                 self.recorded = transcript.read(settings.transcript)
@@ -37,6 +38,10 @@ class ParitySession:
             recorded = self.recorded.get("profile")
             raise pytest.UsageError(f"pinpoint-conformance: {settings.transcript} was recorded under --profile "
                                     f"{recorded}; compare under the same profile, not {profile}")  # fmt: skip
+
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        if self.written:
+            terminalreporter.write_line(self.written)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
@@ -53,6 +58,9 @@ class ParitySession:
         live = self.recorder.transcript(self.settings.profile.name.lower())
         if self.settings.record is not None:
             transcript.write(self.settings.record, live)
+            exchanges = sum(map(len, live["scenarios"].values()))
+            self.written = (f"pinpoint-conformance: transcript of {exchanges} exchanges in "
+                            f"{len(live['scenarios'])} scenarios written to {self.settings.record}")  # fmt: skip
         if self.recorded is None:
             return None
         found = differences.scenarios(self.recorded["scenarios"], live["scenarios"])
