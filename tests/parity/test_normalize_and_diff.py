@@ -53,6 +53,14 @@ def test_two_runs_with_other_prefixes_ids_and_order_give_one_transcript() -> Non
     assert "AKIDEXAMPLE" not in text and "Signature" not in text and "date" in text.lower()
 
 
+def test_the_application_given_with_app_id_is_a_placeholder_too() -> None:
+    recorder = Recorder(BASE, {}, app_id="c" * 32)
+    with recorder.section("test_x.py::test_y"):
+        recorder(listed("pc-0123abcd-w0-", "c" * 32, [1, 2], "r"))
+    text = json.dumps(recorder.transcript("core"))
+    assert "<app-given>" in text and "c" * 32 not in text
+
+
 def test_secrets_are_every_sensitive_value_and_the_parts_of_a_signature() -> None:
     found = secrets_of([listed("pc-0123abcd-w0-", "a" * 32, [1, 2], "r")], {"X-Secret": "s3cret"})
     assert "s3cret" in found and "AKIDEXAMPLE" in found and "abcdef0123" in found

@@ -22,7 +22,7 @@ GENERATED_CLAUSE = "9"
 class ParitySession:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.recorder = Recorder(settings.base_url, settings.headers)
+        self.recorder = Recorder(settings.base_url, settings.headers, settings.app_id)
         self.recorded: dict[str, Any] | None = None
         self.tolerances: list[tolerance.Tolerance] = []
         self.written = ""  # what the terminal says of the transcript written (--record)

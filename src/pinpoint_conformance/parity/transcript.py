@@ -1,10 +1,12 @@
 """A transcript: the suite's deterministic scenarios as one server answered them, normalized.
 
-The recorder sits at the client: every exchange `Client.send` returns (the last one, after the
-retries of a 429) is kept under the scenario that sent it, the pytest test whose setup, call or
-teardown was running (its file name and test name: `test_01_listing.py::test_get_…`), or `<setup>`
-for the applications the run creates before its first test. Left out: the property-based checks
-(clause 9), whose requests Hypothesis draws from the seed, and the run's clean-up.
+The recorder sits at the client: every exchange `Client.send` ends with (the one it returns, after
+the retries of a 429, or the one it fails with) is kept under the scenario that sent it, the pytest
+test whose setup, call or teardown was running (its file name and test name:
+`test_01_listing.py::test_get_…`), or `<setup>` for the applications the run creates before its
+first test (with --app-id there are none, and the application given is `<app-given>`). Left out: the
+property-based checks (clause 9), whose requests Hypothesis draws from the seed, and the run's
+clean-up.
 
 A transcript is one JSON file, keys sorted: its format, the profile it was recorded under (which
 decides the scenarios that run) and, per scenario, its exchanges in the order they were sent. The
@@ -67,9 +69,10 @@ def secrets_of(exchanges: list[Exchange], extra_headers: dict[str, str]) -> list
 class Recorder:
     """Called by the client with every exchange it returns; keeps them under the current scenario."""
 
-    def __init__(self, base_url: str, extra_headers: dict[str, str]) -> None:
+    def __init__(self, base_url: str, extra_headers: dict[str, str], app_id: str | None = None) -> None:
         self.base_url = base_url
         self.extra_headers = extra_headers
+        self.app_id = app_id  # --app-id: the application the run was given, `<app-given>` in a transcript
         self.scenario: str | None = None
         self.exchanges: dict[str, list[Exchange]] = {}
 
@@ -89,6 +92,8 @@ class Recorder:
     def normalized(self) -> dict[str, list[dict[str, Any]]]:
         everything = [e for exchanges in self.exchanges.values() for e in exchanges]
         applications = _applications(everything)
+        if self.app_id:
+            applications.add(self.app_id, "given")
         secrets = secrets_of(everything, self.extra_headers)
         out = {}
         for scenario, exchanges in self.exchanges.items():
