@@ -13,7 +13,7 @@ import pytest
 
 from pinpoint_conformance.harness.settings import Settings
 from pinpoint_conformance.parity.differences import Difference
-from pinpoint_conformance.parity.outcome import ParityOutcome
+from pinpoint_conformance.parity.outcome import Evidence, ParityOutcome
 from pinpoint_conformance.reporting import html_report, json_report, junit_report, markdown_report
 from pinpoint_conformance.reporting.results import fold, verdict
 from tests.suite.faulty_run import HOSTILE, records
@@ -31,7 +31,7 @@ def outcome() -> ParityOutcome:
              Difference("test_x.py::test_y#1", ("headers", "content-type"), "value", "application/json",
                         "application/json; charset=utf-8", tolerated="a charset is allowed")]  # fmt: skip
     parity = ParityOutcome("parity/aws.json", found, scenarios=2, exchanges=3)
-    parity.evidence[EXCHANGE] = (recorded, live, {"curl": "curl -sS -i -X GET --path-as-is http://host/v1/apps/x"})
+    parity.evidence[EXCHANGE] = Evidence(recorded, live, "curl -sS -i -X GET --path-as-is http://host/v1/apps/x")
     return parity
 
 
@@ -46,8 +46,11 @@ def test_every_report_shows_the_differences_and_what_is_tolerated(tmp_path: Path
     document = json.loads((tmp_path / "c.json").read_text())["parity"]
     assert document["outcome"] == "DIFFERS" and document["line"].startswith("pinpoint-conformance parity: DIFFERS")
     [shown] = [d for d in document["differences"] if not d["tolerated"]]
-    assert shown["path"] == "body.Item[<run>ep-<2>].Address" and shown["curl"].startswith("curl ")
-    assert shown["recorded_exchange"]["response"]["status"] == 200 and shown["live_exchange"]
+    assert shown["path"] == "body.Item[<run>ep-<2>].Address" and list(document["evidence"]) == [EXCHANGE]
+    evidence = document["evidence"][EXCHANGE]
+    assert (
+        evidence["recorded"]["response"]["status"] == 200 and evidence["live"] and evidence["curl"].startswith("curl ")
+    )
     markdown, html = (tmp_path / "c.md").read_text(), (tmp_path / "c.html").read_text()
     for text in (markdown, html):
         assert EXCHANGE in text and "curl -sS -i -X GET" in text and "a charset is allowed" in text

@@ -47,18 +47,22 @@ def test_a_faulty_variant_differs_on_the_exchange_of_its_check(name: str, tmp_pa
     assert run.exit_code == 1, run.explain()
     parity = run.report["parity"]
     untolerated = [d for d in parity["differences"] if not d["tolerated"]]
+    curl = {name: evidence["curl"] for name, evidence in parity["evidence"].items()}
     for check in sorted(variant.fails):
         [result] = [c for c in run.report["checks"] if c["id"] == check]
         for failure in result["failures"]:
             # The exchange the failure shows: the same request, in the same test, as a difference shows.
             scenario, sent = scenario_of(failure["test"]), {e["curl"] for e in failure["exchanges"]}
-            shown = [d for d in untolerated if d["exchange"].startswith(scenario + "#") and d["curl"] in sent]
+            shown = [
+                d for d in untolerated if d["exchange"].startswith(scenario + "#") and curl.get(d["exchange"]) in sent
+            ]
             assert any(d["path"].endswith(FAULTY[name]) for d in shown), (
                 f"{check} failed in {scenario}, but no difference on its exchange ends with {FAULTY[name]}: "
                 f"{[(d['exchange'], d['path']) for d in untolerated][:10]}"
             )
-    difference = untolerated[0]
-    assert difference["recorded_exchange"] and difference["live_exchange"] and difference["curl"].startswith("curl ")
+    for evidence in parity["evidence"].values():  # each side of an exchange that differs, and this run's curl
+        assert evidence["recorded"] or evidence["live"]
+        assert (evidence["curl"] or "").startswith("curl ") == (evidence["live"] is not None)
 
 
 def test_compare_reports_a_difference_in_every_format_and_exits_1(tmp_path: Path) -> None:

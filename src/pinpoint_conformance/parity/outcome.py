@@ -12,15 +12,28 @@ from .differences import Difference
 MATCHES, DIFFERS = "MATCHES", "DIFFERS"
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """What reports show of an exchange that differs: both sides, normalized, and the curl command of
+    this run's request (the recorded one cannot be replayed: its IDs are placeholders)."""
+
+    recorded: Any  # the recording's exchange, or None
+    live: Any  # this run's, or None
+    curl: str | None  # this run's request, as `Exchange.curl()` gives it (credentials redacted)
+
+
+NO_EVIDENCE = Evidence(None, None, None)
+
+
 @dataclass
 class ParityOutcome:
     transcript: str  # the file compared against, as given
     differences: list[Difference]
     scenarios: int  # compared: those in the recording or in this run
     exchanges: int  # this run's
-    # exchange name -> (the recording's normalized exchange, this run's, this run's raw one as
-    # `Exchange.to_dict()` gives it: headers redacted, with its curl command)
-    evidence: dict[str, tuple[Any, Any, Any]] = field(default_factory=dict)
+    # Only for the exchanges with a difference not tolerated: a tolerated difference such as a charset
+    # may touch every exchange, and showing each would repeat the whole transcript twice.
+    evidence: dict[str, Evidence] = field(default_factory=dict)
 
     @property
     def untolerated(self) -> list[Difference]:
@@ -46,21 +59,20 @@ class ParityOutcome:
             "transcript": self.transcript,
             "scenarios": self.scenarios,
             "exchanges": self.exchanges,
-            "differences": [self.difference_dict(d) for d in self.differences],
-        }
-
-    def difference_dict(self, difference: Difference) -> dict[str, Any]:
-        recorded, live, raw = self.evidence.get(difference.exchange, (None, None, None))
-        return {
-            "exchange": difference.exchange,
-            "path": difference.where,
-            "kind": difference.kind,
-            "recorded": difference.recorded,
-            "live": difference.live,
-            "tolerated": difference.tolerated,
-            "recorded_exchange": recorded,
-            "live_exchange": live,
-            "curl": raw["curl"] if raw else None,
+            "differences": [
+                {
+                    "exchange": d.exchange,
+                    "path": d.where,
+                    "kind": d.kind,
+                    "recorded": d.recorded,
+                    "live": d.live,
+                    "tolerated": d.tolerated,
+                }
+                for d in self.differences
+            ],
+            "evidence": {
+                name: {"recorded": e.recorded, "live": e.live, "curl": e.curl} for name, e in self.evidence.items()
+            },
         }
 
     def by_exchange(self, tolerated: bool) -> list[tuple[str, list[Difference]]]:

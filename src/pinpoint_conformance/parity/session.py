@@ -12,7 +12,7 @@ import pytest
 from ..harness import checks
 from ..harness.settings import Settings
 from . import differences, tolerance, transcript
-from .outcome import ParityOutcome
+from .outcome import Evidence, ParityOutcome
 from .transcript import Recorder
 
 # The property-based checks: Hypothesis draws their requests from the seed.
@@ -68,15 +68,15 @@ class ParitySession:
         outcome = ParityOutcome(str(self.settings.transcript), found,
                                 scenarios=len(self.recorded["scenarios"].keys() | live["scenarios"].keys()),
                                 exchanges=sum(map(len, live["scenarios"].values())))  # fmt: skip
-        for difference in found:
+        for difference in outcome.untolerated:
             scenario, _, number = difference.exchange.rpartition("#")
             if not number.isdigit() or difference.exchange in outcome.evidence:
                 continue  # a whole scenario on one side only, or an exchange already shown
             index = int(number) - 1
             sent = _at(self.recorder.exchanges.get(scenario), index)
-            outcome.evidence[difference.exchange] = (_at(self.recorded["scenarios"].get(scenario), index),
-                                                     _at(live["scenarios"].get(scenario), index),
-                                                     sent.to_dict() if sent is not None else None)  # fmt: skip
+            outcome.evidence[difference.exchange] = Evidence(_at(self.recorded["scenarios"].get(scenario), index),
+                                                             _at(live["scenarios"].get(scenario), index),
+                                                             sent.curl() if sent is not None else None)  # fmt: skip
         return outcome
 
 

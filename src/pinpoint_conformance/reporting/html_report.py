@@ -20,7 +20,7 @@ from pathlib import Path
 from ..harness import checks
 from ..harness.exchange import request_line
 from ..harness.settings import Settings
-from ..parity.outcome import ParityOutcome, entry_text
+from ..parity.outcome import NO_EVIDENCE, ParityOutcome, entry_text
 from .results import FAIL, STATUSES, CheckResult, counts
 
 STYLE = """
@@ -169,14 +169,15 @@ def _parity(parity: ParityOutcome | None) -> str:
         return ""
     articles = []
     for name, found in parity.by_exchange(tolerated=False):
-        recorded, live, raw = parity.evidence.get(name, (None, None, None))
+        evidence = parity.evidence.get(name, NO_EVIDENCE)
         items = "".join(f"<li><code>{escape(d.where)}</code>: {escape(d.kind)} (recorded "
                         f"<code>{escape(json.dumps(d.recorded))}</code>, now <code>{escape(json.dumps(d.live))}</code>)"
                         "</li>" for d in found)  # fmt: skip
-        curl = f'<h4>Reproduce (this run\'s request)</h4><pre class="curl">{escape(raw["curl"])}</pre>' if raw else ""
-        articles.append(f'<article class="failure"><h3>{escape(name)}</h3><ul>{items}</ul><h4>Recorded</h4>'
-                        f'<pre class="response">{escape(entry_text(recorded))}</pre><h4>This run</h4>'
-                        f'<pre class="response">{escape(entry_text(live))}</pre>{curl}</article>')  # fmt: skip
+        sides = (f'<h4>Recorded</h4><pre class="response">{escape(entry_text(evidence.recorded))}</pre>'
+                 f'<h4>This run</h4><pre class="response">{escape(entry_text(evidence.live))}</pre>')  # fmt: skip
+        if evidence.curl:
+            sides += f'<h4>Reproduce (this run\'s request)</h4><pre class="curl">{escape(evidence.curl)}</pre>'
+        articles.append(f'<article class="failure"><h3>{escape(name)}</h3><ul>{items}</ul>{sides}</article>')
     rows = "".join(f"<tr><td><code>{escape(name)}</code></td><td><code>{escape(d.where)}</code></td>"
                    f"<td>{escape(d.kind)}</td><td>{escape(d.tolerated or '')}</td></tr>"
                    for name, found in parity.by_exchange(tolerated=True) for d in found)  # fmt: skip

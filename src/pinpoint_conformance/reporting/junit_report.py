@@ -38,8 +38,8 @@ def _parity_case(suite: ET.Element, parity: ParityOutcome) -> None:
         lines = []
         for name, found in parity.by_exchange(tolerated=False):
             lines += [difference.describe() for difference in found]
-            raw = parity.evidence.get(name, (None, None, None))[2]
-            lines += [f"  reproduce: {raw['curl']}"] if raw else []
+            curl = parity.evidence[name].curl if name in parity.evidence else None
+            lines += [f"  reproduce: {curl}"] if curl else []
         element.text = "\n".join(lines)
     else:
         ET.SubElement(case, "system-out").text = parity.line

@@ -9,7 +9,7 @@ from pathlib import Path
 from ..harness import checks
 from ..harness.exchange import request_line
 from ..harness.settings import Settings
-from ..parity.outcome import ParityOutcome, entry_text
+from ..parity.outcome import NO_EVIDENCE, ParityOutcome, entry_text
 from .results import CheckResult
 
 ICONS = {
@@ -72,14 +72,14 @@ def parity_section(parity: ParityOutcome) -> list[str]:
     the tolerated ones with their reasons."""
     out = ["", f"## Parity with `{parity.transcript}`", "", f"**{parity.line}**"]
     for name, found in parity.by_exchange(tolerated=False):
-        recorded, live, raw = parity.evidence.get(name, (None, None, None))
+        evidence = parity.evidence.get(name, NO_EVIDENCE)
         out += ["", f"### `{name}`", ""]
         out += [f"- `{d.where}`: {d.kind} (recorded `{_cell(json.dumps(d.recorded))}`, "
                 f"now `{_cell(json.dumps(d.live))}`)" for d in found]  # fmt: skip
-        out += ["", "Recorded:", "```json", entry_text(recorded), "```"]
-        out += ["This run:", "```json", entry_text(live), "```"]
-        if raw:
-            out += ["Reproduce (this run's request):", "```sh", raw["curl"], "```"]
+        out += ["", "Recorded:", "```json", entry_text(evidence.recorded), "```"]
+        out += ["This run:", "```json", entry_text(evidence.live), "```"]
+        if evidence.curl:
+            out += ["Reproduce (this run's request):", "```sh", evidence.curl, "```"]
     tolerated = parity.by_exchange(tolerated=True)
     if tolerated:
         out += ["", "### Tolerated", "", "| Exchange | Path | Difference | Reason |", "|---|---|---|---|"]
