@@ -76,8 +76,8 @@ def parity_section(parity: ParityOutcome) -> list[str]:
         out += ["", f"### `{name}`", ""]
         out += [f"- `{d.where}`: {d.kind} (recorded `{_cell(json.dumps(d.recorded))}`, "
                 f"now `{_cell(json.dumps(d.live))}`)" for d in found]  # fmt: skip
-        out += ["", "Recorded:", "```json", entry_text(evidence.recorded), "```"]
-        out += ["This run:", "```json", entry_text(evidence.live), "```"]
+        out += ["", "Recorded:", "```text", entry_text(evidence.recorded), "```"]
+        out += ["This run:", "```text", entry_text(evidence.live), "```"]
         if evidence.curl:
             out += ["Reproduce (this run's request):", "```sh", evidence.curl, "```"]
     tolerated = parity.by_exchange(tolerated=True)
