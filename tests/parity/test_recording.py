@@ -59,3 +59,17 @@ def test_a_transcript_holds_no_credential_signature_or_header_value(reference_ur
     for secret in [*SECRETS.values(), "s3cret", "k3y-9", "X-Secret", "AWS4-HMAC-SHA256", "Signature=", "x-amz-"]:
         assert secret.lower() not in text.lower(), f"{secret!r} is in the transcript"
     assert text == EXAMPLE.read_text(), "signed, with extra headers, the transcript is not the unsigned one"
+
+
+def test_recording_under_the_aws_profile_is_deterministic_too(reference_url: str, tmp_path: Path) -> None:
+    """The aws profile adds the checks of clause 10 (boto3's own requests are not the suite's client's,
+    and are not recorded); two seeds still give one transcript."""
+    texts = []
+    for seed in ("0", "3"):
+        out = tmp_path / f"aws-{seed}.json"
+        run = run_suite(reference_url, tmp_path / seed, profile="aws", options={"--seed": seed},
+                        extra=("--record", str(out)))  # fmt: skip
+        assert run.exit_code == 0, run.explain()
+        texts.append(out.read_text())
+    assert texts[0] == texts[1]
+    assert '"profile": "aws"' in texts[0] and "test_10_aws.py::" in texts[0]

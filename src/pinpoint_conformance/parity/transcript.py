@@ -6,7 +6,7 @@ test whose setup, call or teardown was running (its file name and test name:
 `test_01_listing.py::test_get_…`), or `<setup>` for the applications the run creates before its
 first test (with --app-id there are none, and the application given is `<app-given>`). Left out: the
 property-based checks (clause 9), whose requests Hypothesis draws from the seed, and the run's
-clean-up.
+clean-up; requests the client does not send (boto3's own, PCA03) never reach the recorder.
 
 A transcript is one JSON file, keys sorted: its format, the profile it was recorded under (which
 decides the scenarios that run) and, per scenario, its exchanges in the order they were sent. The
