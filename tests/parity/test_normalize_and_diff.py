@@ -10,6 +10,7 @@ import pytest
 
 from pinpoint_conformance.harness.exchange import Exchange
 from pinpoint_conformance.parity import differences, tolerance
+from pinpoint_conformance.parity.normalize import Applications, Scope
 from pinpoint_conformance.parity.transcript import Recorder, secrets_of
 
 BASE = "http://127.0.0.1:9"
@@ -114,3 +115,18 @@ def test_a_tolerance_needs_a_reason_and_a_target(text: str, tmp_path: Path) -> N
     path.write_text(text)
     with pytest.raises(ValueError, match="entry 1"):
         tolerance.load(path)
+
+
+def test_placeholders_keep_the_forms_the_suite_sends() -> None:
+    """Upper-cased IDs, truncated application IDs, IDs derived from the prefix, dates' formats."""
+    applications = Applications()
+    applications.add("0123456789abcdef0123456789abcdef", "pc-0123abcd-w0-a")
+    scope = Scope(applications, ["s3cret"], counters={12, 30})
+    sent = ("/v1/apps/0123456789ABCDEF0123456789ABCDEF/users/PC-0123ABCD-W0-WILD_CARD-30 "
+            "/v1/apps/0123456789abcdef0123456789abcde/users/pc-0123abcd-w0-u-12 "
+            "fedcba9876543210fedcba9876543210 token s3cret")  # fmt: skip
+    assert scope.text(sent) == ("/v1/apps/<APP-A>/users/<RUN>WILD_CARD-<2> /v1/apps/<app-a>[:-1]/users/<run>u-<1> "
+                                "<hex-1> token <redacted>")  # fmt: skip
+    body = {"CreationDate": "2026-11-30T01:02:03.456+00:00", "RequestID": "x", "CohortId": "7"}
+    assert scope.response_value(body) == {"CreationDate": "<date dddd-dd-ddTdd:dd:dd.ddd+dd:dd>",
+                                          "RequestID": "<request-id>", "CohortId": "<cohort>"}  # fmt: skip
