@@ -38,7 +38,9 @@ from pinpoint_conformance.reference.store import Store
 from . import stores
 from .as_given import AsGivenServer, NormalizesAsDocumented, StoresAsGiven
 from .middleware import (
+    SENT_TARGET,
     Intercept,
+    OriginForm,
     PathRewrite,
     QueryIntoPath,
     ResponseRewrite,
@@ -97,7 +99,7 @@ class Variant:
                 yield base_url
             return
         assert self.build is not None
-        with start_in_thread(self.build(), timeout_graceful_shutdown=1) as server:
+        with start_in_thread(OriginForm(self.build()), timeout_graceful_shutdown=1) as server:
             yield server.base_url
 
 
@@ -491,8 +493,7 @@ def decodes_twice(segment: int) -> Callable[[Request], Response | None]:
 def absolute_form_unrouted(request: Request) -> Response | None:
     """A router that matches the request target as it came: uvicorn's h11 parser passes an
     absolute-form target (`http://host/v1/...`) on whole as the path, and no route matches it."""
-    raw = request.scope.get("raw_path") or b""
-    return None if raw.startswith(b"/") else message(404, "No such resource")
+    return message(404, "No such resource") if SENT_TARGET in request.scope else None
 
 
 def raw_path_outside_uri_syntax(request: Request) -> bool:

@@ -8,10 +8,13 @@ import json
 import re
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import unquote
 
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from pinpoint_conformance.reference.routes import origin_form
 
 USER_PATH = re.compile(rb"^/v1/apps/[^/]+/users/[^/]+/?$")
 Transform = Callable[[Request, int, MutableHeaders, bytes], tuple[int, MutableHeaders, bytes]]
@@ -19,6 +22,29 @@ Transform = Callable[[Request, int, MutableHeaders, bytes], tuple[int, MutableHe
 
 def is_user_resource(request: Request) -> bool:
     return bool(USER_PATH.match(request.scope.get("raw_path") or b""))
+
+
+# Where OriginForm keeps an absolute-form request target as it was sent.
+SENT_TARGET = "pinpoint.sent_target"
+
+
+class OriginForm:
+    """The HTTP layer under every ASGI variant: an absolute-form request target (`GET http://host/v1/...`,
+    RFC 9112 §3.2.2) reaches the application as its path, as most servers' parsers deliver it, so
+    that each variant's defect meets both forms of a request alike (PC708 compares them). The
+    target as sent stays in the scope under SENT_TARGET, for the variant whose defect is to route it
+    as it came."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            raw = scope.get("raw_path") or scope["path"].encode()
+            path = origin_form(raw)
+            if path != raw:
+                scope = {**scope, "raw_path": path, "path": unquote(path.decode("latin-1")), SENT_TARGET: raw}
+        await self.app(scope, receive, send)
 
 
 async def buffered(app: ASGIApp, scope: Scope, receive: Receive) -> tuple[dict[str, Any], bytes]:

@@ -1,5 +1,6 @@
 """Same server, same requests: two runs without --seed send the same requests, byte for byte,
-once the application IDs the server assigned are named by their order of creation."""
+once the application IDs the server assigned are named by their order of creation (and the
+server's own address in an absolute-form target, which changes with its port, by <origin>)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from starlette.types import Message, Receive, Scope, Send
 
 from pinpoint_conformance.reference import create_app, start_in_thread
 from proof.suite_runs import run_suite
+
+ORIGIN = re.compile(rb"^https?://[^/]*")
 
 
 class Recorder:
@@ -44,6 +47,8 @@ class Recorder:
             await send(message)
 
         target = scope["raw_path"] + (b"?" + scope["query_string"] if scope["query_string"] else b"")
+        # PC708's absolute-form targets name the server, whose port differs from run to run.
+        target = ORIGIN.sub(b"<origin>", target)
         await self.app(scope, recording_receive, recording_send)
         self.requests.append((scope["method"], target, b"".join(chunks)))
 

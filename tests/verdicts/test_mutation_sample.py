@@ -32,7 +32,7 @@ SAMPLE = (
     "L404-normalize-lower-0",  # 2: GET lower-cases the application ID (PC501)
     "L408-normalize-strip-0",  # 2: DELETE strips the application ID (PC502)
     "L424-constant-int-1-0-0",  # 3: the query string read into the user ID (PC706)
-    "L425-constant-str-3a2f2f-0",  # 3: absolute-form targets not routed (a recorded miss)
+    "L425-constant-str-3a2f2f-0",  # 3: absolute-form targets not routed (PC708)
     "L310-compare-eq-noteq-0",  # 4: a write deactivates endpoints with other addresses (PC205)
     "L241-delete-assign-0",  # 4: no EffectiveDate at all (optional under core: a survivor)
     "L70-constant-int-15-14-0",  # 5: a quota of 14 endpoints per user (PC002, PC104)
