@@ -51,8 +51,9 @@ about 0.65 s each with Schemathesis' set-up (0.17 s of it Hypothesis describing 
 Schemathesis' strategies by parsing their module's source); the hostile-ID sweep of PC707 about
 0.5 s; waiting for the embedded server to listen about 0.2 s; and each of the 778 requests (857
 since PC706's round trips and PC707's HEAD/OPTIONS were added, 865 since PC205 and the application
-wildcard lookalike) is a round trip to the server. Under xdist (`-n 2`) the main job took about
-5.3 s: each worker imports everything again, which these two cores cannot hide.
+wildcard lookalike, 875 since PC708 and PC202's spaced endpoint ID) is a round trip to the
+server. Under xdist (`-n 2`) the main job took about 5.3 s: each worker imports everything again,
+which these two cores cannot hide.
 """
 
 from __future__ import annotations
