@@ -28,6 +28,11 @@ def is_user_resource(request: Request) -> bool:
 SENT_TARGET = "pinpoint.sent_target"
 
 
+def with_raw_path(scope: Scope, raw: bytes, **extra: Any) -> Scope:
+    """The scope with another raw path, its decoded `path` to match, and `extra` keys."""
+    return {**scope, "raw_path": raw, "path": unquote(raw.decode("latin-1")), **extra}
+
+
 class OriginForm:
     """The HTTP layer under every ASGI variant: an absolute-form request target (`GET http://host/v1/...`,
     RFC 9112 §3.2.2) reaches the application as its path, as most servers' parsers deliver it, so
@@ -43,7 +48,7 @@ class OriginForm:
             raw = scope.get("raw_path") or scope["path"].encode()
             path = origin_form(raw)
             if path != raw:
-                scope = {**scope, "raw_path": path, "path": unquote(path.decode("latin-1")), SENT_TARGET: raw}
+                scope = with_raw_path(scope, path, **{SENT_TARGET: raw})
         await self.app(scope, receive, send)
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 import string
 import uuid
-from urllib.parse import unquote
 
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from .middleware import with_raw_path
 
 UNRESERVED = frozenset((string.ascii_letters + string.digits + "-._~").encode())
 ESCAPE = re.compile(rb"%([0-9A-Fa-f]{2})")
@@ -70,7 +71,7 @@ class NormalizingProxy:
         except Refused as refusal:
             await refuse(str(refusal))(scope, receive, send)
             return
-        scope = {**scope, "raw_path": raw, "path": unquote(raw.decode("latin-1"))}
+        scope = with_raw_path(scope, raw)
         await self.app(scope, receive, send)
 
 
