@@ -45,6 +45,10 @@ was fixed, each measured by this script or A/B on the same machine:
    headers and the body in two sends, and Nagle's algorithm held the body until the client's
    delayed ACK of the headers. The client acknowledges at once (TCP_QUICKACK, Linux): that
    verdict went from 37 s to about 4.4 s.
+11. The embedded server took about 0.54 s to listen, and was started when the session module
+   loaded, after its imports: the first test waited 0.25-0.34 s for it (three runs). The plugin now
+   starts it before importing the session module, and that wait is 0-0.07 s (three runs,
+   alternating with the old code, 2026-11-30).
 What remains is a floor (`python -X importtime`, `--durations`, cProfile at 2e5a550): importing
 pytest, Schemathesis and Hypothesis takes about 1.1 s before any test starts; PC901 and PC903 take
 about 0.65 s each with Schemathesis' set-up (0.17 s of it Hypothesis describing four lambdas of

@@ -10,8 +10,9 @@ the fixtures: `session.py`) is registered only when the run collects the suite.
 from __future__ import annotations
 
 import importlib.util
+import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -19,9 +20,15 @@ from pinpoint_conformance import suite_dir
 
 from .settings import add_options
 
+if TYPE_CHECKING:
+    from pinpoint_conformance.server_process import ServerProcess
+
 # Where the controller hands an xdist worker its decisions (session.py); a worker runs the suite when
 # its controller does.
 WORKERINPUT_KEY = "pinpoint_conformance"
+
+# The embedded reference server's process, when the run started one (`_start_embedded_server`).
+SERVER_KEY: pytest.StashKey[ServerProcess] = pytest.StashKey()
 
 # Options a plugin loaded before this one had already declared (pytest-timeout's --timeout, say): the
 # suite cannot run beside that plugin, and says so when it is asked to run (see `pytest_configure`).
@@ -94,7 +101,25 @@ def pytest_configure(config: pytest.Config) -> None:
             f"pinpoint-conformance: another installed pytest plugin already declares {', '.join(_taken)}; "
             "run the suite without it (pytest's `-p no:NAME`, e.g. `-p no:timeout` for pytest-timeout)"
         )
+    _start_embedded_server(config)
     # Registered now, its own pytest_configure runs at once (pytest replays that hook to late plugins).
     from . import session
 
     config.pluginmanager.register(session, "pinpoint-conformance-session")
+
+
+def _start_embedded_server(config: pytest.Config) -> None:
+    """With no --base-url (nor PINPOINT_BASE_URL), start the reference server, on a free loopback
+    port, as the run's target. Started here, before the session module and its imports (Hypothesis,
+    the client) load, and not waited for: it takes about half a second to listen, which overlaps
+    the suite's own start-up instead of delaying the first test (the `client` fixture waits).
+    An xdist worker never starts one: its controller's target is handed to it (session.py)."""
+    if hasattr(config, "workerinput") or config.option.base_url or os.environ.get("PINPOINT_BASE_URL"):
+        return
+    from pinpoint_conformance import server_process
+
+    server = server_process.start()
+    config.option.base_url = server.base_url
+    config.option.embedded_reference = True
+    config.stash[SERVER_KEY] = server
+    config.add_cleanup(server.stop)

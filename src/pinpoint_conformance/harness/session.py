@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 from hypothesis.configuration import set_hypothesis_home_dir
@@ -27,12 +26,9 @@ from .checks import Profile
 from .client import Client, SigV4Signer
 from .exchange import SENSITIVE_HEADERS
 from .failures import ConformanceFailure, Findings
-from .plugin import WORKERINPUT_KEY
+from .plugin import SERVER_KEY, WORKERINPUT_KEY
 from .settings import Settings, cache_dir, parse_seed
 from .world import World
-
-if TYPE_CHECKING:
-    from pinpoint_conformance.server_process import ServerProcess
 
 # Checks whose findings are warnings under core and aws, failures under strict.
 STRICT_FAILURES = {"PC604"}
@@ -55,15 +51,7 @@ def pytest_configure(config: pytest.Config) -> None:
     else:
         # Chosen once on the controller, so that every xdist worker shares the seed and the target.
         config.option.seed = parse_seed(config.option.seed)
-        if not (config.option.base_url or os.environ.get("PINPOINT_BASE_URL")):
-            from pinpoint_conformance import server_process
-
-            # Not waited for here: it starts while the suite collects (see `client` below).
-            server = server_process.start()
-            config.option.base_url = server.base_url
-            config.option.embedded_reference = True
-            config.stash[SERVER_KEY] = server
-            config.add_cleanup(server.stop)
+        # With no --base-url, plugin.py has started the embedded reference server already.
     settings = Settings.from_config(config)
     # Hypothesis keeps what it writes in .hypothesis/ of the working folder; the suite sends it to a
     # cache folder of its own, so that a run leaves nothing where it was started.
@@ -116,7 +104,6 @@ def pytest_configure_node(node: Any) -> None:
 
 
 SETTINGS_KEY = pytest.StashKey[Settings]()
-SERVER_KEY: pytest.StashKey[ServerProcess] = pytest.StashKey()
 SIGNER_KEY = pytest.StashKey[SigV4Signer]()
 FINDINGS_KEY = pytest.StashKey[Findings]()
 PARITY_KEY = pytest.StashKey[ParitySession]()
