@@ -57,11 +57,31 @@ What remains is a floor (`python -X importtime`, `--durations`, cProfile at 2e5a
 pytest, Schemathesis and Hypothesis takes about 1.1 s before any test starts; PC901 and PC903 take
 about 0.65 s each with Schemathesis' set-up (0.17 s of it Hypothesis describing four lambdas of
 Schemathesis' strategies by parsing their module's source); the hostile-ID sweep of PC707 about
-0.5 s; waiting for the embedded server to listen about 0.2 s; and each of the 778 requests (857
-since PC706's round trips and PC707's HEAD/OPTIONS were added, 865 since PC205 and the application
-wildcard lookalike, 875 since PC708 and PC202's spaced endpoint ID) is a round trip to the
-server. Under xdist (`-n 2`) the main job took about 5.3 s: each worker imports everything again,
-which these two cores cannot hide.
+0.5 s; and each of the 778 requests (857 since PC706's round trips and PC707's HEAD/OPTIONS were
+added, 865 since PC205 and the application wildcard lookalike, 875 since PC708 and PC202's spaced
+endpoint ID) is a round trip to the server. Under xdist (`-n 2`) the main job took about 5.3 s: each
+worker imports everything again, which these two cores cannot hide.
+
+Why the floor is where it is (profiled again at b86cdf7, 2026-11-30, on a machine that ran that
+commit's main job in 5.1-5.7 s where it had taken about 4.1 s the day before):
+- The requests are strictly sequential, and must stay so: a conforming server may serve one
+  connection at a time (Python's non-threading HTTPServer does), so two requests in flight at once
+  could make a conforming server look hung. Each request therefore costs the client's time plus the
+  server's, one after the other, and one of the two cores idles. Of the 823 requests the checks send
+  themselves, 418 are PC707's hostile-ID sweep and 100 the bursts of PC801-PC804.
+- Per request against the reference server (one process each side, 800 GETs of a user with one
+  endpoint): the server spent about 0.6 ms of CPU per GET (1.1 s over a whole run, writes and
+  deletes included); the client 0.30 ms with bare http.client, 0.69 ms through the suite's
+  transport (urllib3, with its deadline and raw-target handling), and 1.63 ms with the wire checks
+  of a listing (0.92 ms for a 404), most of that jsonschema before finding 12.
+- The property-based checks spend about 20 ms per generated example, mostly in Hypothesis'
+  engine and Schemathesis' strategies and response checks, and Schemathesis imports its OpenAPI
+  machinery (about 0.2 s) on the first `from_dict`, inside PC901.
+- Not taken: uvicorn's httptools parser saved about 0.15 ms of server CPU per request, but it
+  hands the app an absolute-form request target reduced to its path (h11 hands over the whole
+  URL; checked with an app that echoes its scope), so the proof's absolute-form-unrouted variant,
+  served by uvicorn too, would lose the defect PC708 is proved on. Disabling Schemathesis' pytest
+  plugin (`-p no:schemathesis`) saved nothing measurable.
 """
 
 from __future__ import annotations
