@@ -23,7 +23,7 @@ responses, among others). On the released contract alone, Schemathesis would be 
 standard than the suite.
 
 A tool detects a fault when it fails a faulty variant: the suite by its verdict (DOES NOT CONFORM,
-exit 1), and for the right clause if the failed checks are the variant's and nothing else;
+exit 1), and for the right clause if the failed checks are exactly the variant's declared ones;
 Schemathesis by a non-zero exit with a failure (an ST code) or an error (a timeout, a refused or
 hung-up connection) in its JSON and JUnit reports. Failing a conforming variant is a false alarm.
 Schemathesis' detections are also counted "beyond its baseline": reporting something it does not
@@ -160,7 +160,7 @@ def method(defaults: dict[str, Any], variants: list[Variant], operations: int, s
         f"the same document; Schemathesis' seed is {SEED}, the suite runs under its default seed.",
         "",
         "Detection: the suite detects a fault when its verdict is DOES NOT CONFORM (exit 1), for the right "
-        "clause when the checks of the variant's clause failed and no check outside its `fails | also`; "
+        "clause when the checks that failed are exactly the variant's declared `fails | also`; "
         "Schemathesis when it exits non-zero with a failure (ST code) or an error (timeout, refused or "
         "hung-up connection), read from its JSON and JUnit reports. On a conforming variant, a detection is a "
         'false alarm. "Beyond its baseline": a Schemathesis detection that reports a code or error it does '
