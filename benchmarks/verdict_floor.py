@@ -1,0 +1,144 @@
+"""How far a verdict is from what the suite's design cannot go below, measured in one run next to
+the suite's own time (issue 9, point 4: a verdict in under 3 s). Run:
+`.venv/bin/python -m benchmarks.verdict_floor [--repeat 5]`; it prints a Markdown table and writes
+it with the raw times to reports/verdict-floor.{md,json}.
+
+The design fixes three costs that no change to the suite's own code can remove:
+- start-up: a process that imports what every run of the suite imports from other projects
+  (pytest, Hypothesis, Schemathesis with the pytest plugin pytest loads into every run, requests,
+  urllib3, jsonschema) and loads the User resource's document into Schemathesis;
+- generation: drawing PC901's 2N and PC902's N examples from Schemathesis' strategies, in that
+  process, sending nothing (PC903's sequences are left out: they are drawn from the answers);
+- wire: as many requests as a verdict sends, one after the other (a conforming server may serve one
+  connection at a time), each a GET of a user with one endpoint on one kept-alive connection with
+  the standard library's http.client: the server's time plus the least a client can spend.
+The count of requests comes from one run of the suite against the reference server wrapped in a
+counter (benchmarks/counted_reference.py), and is used for both targets.
+The floor is the sum of the three medians. What the suite spends above it is its own: pytest's
+per-test machinery, the checks' parsing and judging of every response, Schemathesis' response
+checks, PC903, the reports.
+
+Both targets are started beforehand (`--base-url`): the reference server, and the minimal
+standard-library server of proof/independent/. Every process runs with PYTHONDONTWRITEBYTECODE=1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from benchmarks.suite_runtime import run_suite, target
+from pinpoint_conformance import spec
+from pinpoint_conformance.harness.settings import DEFAULT_MAX_EXAMPLES
+from proof.processes import ROOT, free_port, running
+
+REPORTS = ROOT / "reports"
+TARGETS = ("reference server (--base-url)", "standard-library server (proof/independent)")
+
+
+@dataclass
+class Measured:
+    target: str
+    requests: int
+    suite: list[float]
+    startup: list[float]
+    generation: list[float]
+    wire: list[float]
+    verdict: str = "?"  # the suite's, on the last run: the standard-library server does not conform
+
+    def median(self, name: str) -> float:
+        return statistics.median(getattr(self, name))
+
+    @property
+    def floor(self) -> float:
+        return self.median("startup") + self.median("generation") + self.median("wire")
+
+
+def count_requests(env: dict[str, str]) -> int:
+    """The requests one verdict sends, as the reference server's application counts them."""
+    port = free_port()
+    with tempfile.TemporaryDirectory() as folder:
+        count_file = Path(folder) / "count"
+        command = [sys.executable, "-m", "benchmarks.counted_reference", "--port", str(port),
+                   "--count-file", str(count_file)]  # fmt: skip
+        with running(command, port) as base_url:
+            _, verdict = run_suite(base_url, env)
+        if verdict != "CONFORMS":
+            raise SystemExit(f"the counted reference server got the verdict {verdict}, not CONFORMS")
+        return int(count_file.read_text())
+
+
+def probe(arguments: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall seconds of the probe's process, the seconds it reports for its own measurement)."""
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-m", "benchmarks.floor_probe", *arguments], capture_output=True,
+                            text=True, check=False, env=env, cwd=ROOT, timeout=600)  # fmt: skip
+    elapsed = time.monotonic() - started
+    if result.returncode:
+        raise SystemExit(f"floor_probe {arguments[0]} failed: {result.stderr[-2000:]}")
+    return elapsed, json.loads(result.stdout)["seconds"]
+
+
+def measure(repeat: int) -> list[Measured]:
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    requests = count_requests(env)
+    print(f"a verdict sends {requests} requests", flush=True)
+    results = []
+    with tempfile.TemporaryDirectory() as folder:
+        document = Path(folder) / "spec.json"
+        document.write_text(json.dumps(spec.load_user_spec()))
+        for name in TARGETS:
+            with target(name) as base_url:
+                assert base_url is not None
+                row = Measured(name, requests, [], [], [], [])
+                for _ in range(repeat):  # interleaved, so that a noisy spell spreads over every column
+                    elapsed, row.verdict = run_suite(base_url, env)
+                    row.suite.append(elapsed)
+                    elapsed, drawing = probe(["startup", str(document), str(DEFAULT_MAX_EXAMPLES)], env)
+                    row.startup.append(elapsed - drawing)
+                    row.generation.append(drawing)
+                    row.wire.append(probe(["wire", base_url, str(requests)], env)[1])
+                results.append(row)
+                print(row, flush=True)
+    return results
+
+
+def table(results: list[Measured]) -> str:
+    lines = ["| Target | Suite (median, verdict) | Start-up | Generation | Wire | Floor (sum) | Suite − floor "
+             "| Floor ÷ suite |", "|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    for r in results:
+        suite = r.median("suite")
+        lines.append(f"| {r.target} | {suite:.2f} s, {r.verdict} | {r.median('startup'):.2f} s"
+                     f" | {r.median('generation'):.2f} s | {r.median('wire'):.2f} s ({r.requests} requests)"
+                     f" | {r.floor:.2f} s | {suite - r.floor:.2f} s | {r.floor / suite:.2f} |")  # fmt: skip
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    results = measure(args.repeat)
+    text = table(results)
+    print(text)
+    header = (f"Measured {time.strftime('%Y-%m-%d %H:%M')} by `python -m benchmarks.verdict_floor --repeat "
+              f"{args.repeat}` on a {os.cpu_count()}-core machine, PYTHONDONTWRITEBYTECODE=1; medians of "
+              f"{args.repeat} runs, interleaved. The floor is what the design costs before any code of the "
+              "suite's own runs (see the script's docstring).\n\n")  # fmt: skip
+    REPORTS.mkdir(exist_ok=True)
+    (REPORTS / "verdict-floor.md").write_text("# The floor under a verdict\n\n" + header + text + "\n")
+    (REPORTS / "verdict-floor.json").write_text(
+        json.dumps([asdict(r) | {"floor": r.floor, "suite_median": r.median("suite")} for r in results], indent=2)
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+"""benchmarks/verdict_floor.py's parts, each on a small scale: the counting reference server counts
+every request that reaches it, the wire probe sends exactly the requests it is asked for, the
+start-up probe draws PC901's and PC902's examples, and the floor is the sum of the medians."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from benchmarks.verdict_floor import Measured, table
+from pinpoint_conformance import spec
+from proof.processes import ROOT, free_port, running
+
+
+def _probe(*arguments: str) -> float:
+    result = subprocess.run([sys.executable, "-m", "benchmarks.floor_probe", *arguments], capture_output=True,
+                            text=True, check=True, cwd=ROOT, timeout=300)  # fmt: skip
+    return json.loads(result.stdout)["seconds"]
+
+
+def test_the_counting_server_counts_every_request_the_wire_probe_sends(tmp_path: Path) -> None:
+    port, count_file = free_port(), tmp_path / "count"
+    command = [sys.executable, "-m", "benchmarks.counted_reference", "--port", str(port), "--count-file",
+               str(count_file)]  # fmt: skip
+    with running(command, port) as base_url:
+        assert _probe("wire", base_url, "7") > 0
+    assert count_file.read_text() == "9"  # CreateApp, UpdateEndpoint, then the 7 GETs
+
+
+def test_the_start_up_probe_draws_the_examples_of_pc901_and_pc902(tmp_path: Path) -> None:
+    document = tmp_path / "spec.json"
+    document.write_text(json.dumps(spec.load_user_spec()))
+    assert _probe("startup", str(document), "2") > 0  # it exits non-zero when it drew fewer than 3 × 2
+
+
+def test_the_floor_is_the_sum_of_the_three_medians() -> None:
+    measured = Measured("t", 900, suite=[4.0, 5.0, 6.0], startup=[1.0, 1.2, 9.0], generation=[0.2, 0.3, 0.1],
+                        wire=[0.5, 0.7, 0.6], verdict="CONFORMS")  # fmt: skip
+    assert round(measured.floor, 6) == 2.0  # 1.2 + 0.2 + 0.6
+    row = "| t | 5.00 s, CONFORMS | 1.20 s | 0.20 s | 0.60 s (900 requests) | 2.00 s | 3.00 s | 0.40 |"
+    assert row in table([measured])
