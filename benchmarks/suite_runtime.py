@@ -53,7 +53,9 @@ was fixed, each measured by this script or A/B on the same machine:
    registry on every call: about 0.88 ms for one endpoint with every member. With the references
    inlined once, 0.50 ms (2,000 validations each, one process, 2026-11-30); a run validates a few
    hundred listings.
-What remains is a floor (`python -X importtime`, `--durations`, cProfile at 2e5a550): importing
+What remained at 2e5a550 was taken for a floor (`python -X importtime`, `--durations`, cProfile);
+benchmarks/verdict_floor.py has since measured the floor, and it is about half of a verdict (see
+below). Then: importing
 pytest, Schemathesis and Hypothesis takes about 1.1 s before any test starts; PC901 and PC903 take
 about 0.65 s each with Schemathesis' set-up (0.17 s of it Hypothesis describing four lambdas of
 Schemathesis' strategies by parsing their module's source); the hostile-ID sweep of PC707 about
@@ -62,8 +64,8 @@ added, 865 since PC205 and the application wildcard lookalike, 875 since PC708 a
 endpoint ID) is a round trip to the server. Under xdist (`-n 2`) the main job took about 5.3 s: each
 worker imports everything again, which these two cores cannot hide.
 
-Why the floor is where it is (profiled again at b86cdf7, 2026-11-30, on a machine that ran that
-commit's main job in 5.1-5.7 s where it had taken about 4.1 s the day before):
+Where the time goes (profiled again at b86cdf7, 2026-11-30, on a machine that ran that commit's
+main job in 5.1-5.7 s where it had taken about 4.1 s the day before):
 - The requests are strictly sequential, and must stay so: a conforming server may serve one
   connection at a time (Python's non-threading HTTPServer does), so two requests in flight at once
   could make a conforming server look hung. Each request therefore costs the client's time plus the
@@ -82,6 +84,24 @@ commit's main job in 5.1-5.7 s where it had taken about 4.1 s the day before):
   URL; checked with an app that echoes its scope), so the proof's absolute-form-unrouted variant,
   served by uvicorn too, would lose the defect PC708 is proved on. Disabling Schemathesis' pytest
   plugin (`-p no:schemathesis`) saved nothing measurable.
+
+The floor, measured (benchmarks/verdict_floor.py, 2026-11-30 07:03-07:05 UTC, at 1d25f4f): start-up
+(the libraries' imports and the spec loaded into Schemathesis) 1.15-1.32 s, PC901's and PC902's
+generation 0.22-0.25 s, and the 893 requests of a verdict sent bare 0.36-0.54 s: 1.73 s under the
+standard-library server's verdict of 3.26 s, 2.11 s under the reference server's 3.80 s. Above the
+floor, the suite's own (cProfile, `--durations`, /proc, on the suite's code at 1d25f4f):
+- the client's work on the 823 requests the checks send: a GET through the suite's transport with
+  the wire checks took 1.25 ms (a 404) and 1.63 ms (a listing) of wall time against 0.68 and
+  0.74 ms with bare http.client (1,000 GETs each, one process);
+- PC903's stateful sequences, 0.66 s by `--durations` in one run, about half of its profile
+  Schemathesis drawing request bodies for the support calls;
+- pytest's machinery between tests, about 0.3 s over 85 tests (the tests phase's wall time less the
+  sum of `--durations`);
+- against the reference server, the server's CPU, 0.77 s over a run (read from /proc around it),
+  about half of it in uvicorn and h11 by the server's own cProfile.
+Not kept (five alternating runs each against one target): garbage-collector thresholds of
+(50000, 20, 100), 3.92 s against 3.82 s; `-p no:anyio -p no:logging -p no:schemathesis
+-p no:hypothesispytest`, 3.62 s against 3.81 s, within a spread of 3.45-3.99 s.
 """
 
 from __future__ import annotations
