@@ -66,8 +66,9 @@ def _ask(connection: http.client.HTTPConnection, method: str, path: str, body: b
     headers = {"Content-Type": "application/json"} if body is not None else {}
     connection.request(method, path, body=body, headers=headers)
     # As the suite's client does: acknowledge at once, or a server that sends its headers and body
-    # in two writes waits for the delayed ACK (about 40 ms a response).
-    connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
+    # in two writes waits for the delayed ACK (about 40 ms a response). Linux only.
+    if hasattr(socket, "TCP_QUICKACK"):
+        connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
     response = connection.getresponse()
     payload = response.read()
     if response.status >= 300:

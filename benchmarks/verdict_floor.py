@@ -19,7 +19,8 @@ per-test machinery, the checks' parsing and judging of every response, Schemathe
 checks, PC903, the reports.
 
 Both targets are started beforehand (`--base-url`): the reference server, and the minimal
-standard-library server of proof/independent/. Every process runs with PYTHONDONTWRITEBYTECODE=1.
+standard-library server of proof/independent/. The suite and the probes run with
+PYTHONDONTWRITEBYTECODE=1; the targets with the benchmark's own environment.
 """
 
 from __future__ import annotations
