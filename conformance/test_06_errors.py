@@ -6,12 +6,10 @@ from __future__ import annotations
 import pytest
 
 from pinpoint_conformance.harness import expect
-from pinpoint_conformance.harness.client import Client, user_path
+from pinpoint_conformance.harness.client import OTHER_METHODS, Client, user_path
 from pinpoint_conformance.harness.failures import Findings
 from pinpoint_conformance.harness.wire import check_message_body
 from pinpoint_conformance.harness.world import World
-
-OTHER_METHODS = ("POST", "PUT", "PATCH", "TRACE")
 
 
 def _provoke_errors(world: World, client: Client) -> None:

@@ -13,14 +13,12 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
 from pinpoint_conformance.harness import properties
-from pinpoint_conformance.harness.client import Client, segment
+from pinpoint_conformance.harness.client import OTHER_METHODS, Client, segment
 from pinpoint_conformance.harness.failures import ConformanceFailure, fail, observe
 from pinpoint_conformance.harness.settings import Settings
 from pinpoint_conformance.harness.wire import check_message_body
 from pinpoint_conformance.harness.world import World
 from pinpoint_conformance.harness.writes import valid_endpoint_request
-
-from .test_06_errors import OTHER_METHODS
 
 # OpenAPI 3.0 tells tools to ignore a header parameter named Accept, so Schemathesis never sends the
 # seed's `accept`: the suite draws it itself, from values that all admit JSON (a server must serve

@@ -5,19 +5,33 @@ start-up probe draws PC901's and PC902's examples, and the floor is the sum of t
 from __future__ import annotations
 
 import json
-import subprocess
+import os
 import sys
 from pathlib import Path
 
-from benchmarks.verdict_floor import Measured, table
+from benchmarks import floor_probe
+from benchmarks.verdict_floor import Measured, probe, table
 from pinpoint_conformance import spec
-from proof.processes import ROOT, free_port, running
+from pinpoint_conformance.harness import properties
+from pinpoint_conformance.harness.client import OTHER_METHODS
+from pinpoint_conformance.harness.settings import Settings
+from proof.processes import free_port, running
 
 
 def _probe(*arguments: str) -> float:
-    result = subprocess.run([sys.executable, "-m", "benchmarks.floor_probe", *arguments], capture_output=True,
-                            text=True, check=True, cwd=ROOT, timeout=300)  # fmt: skip
-    return json.loads(result.stdout)["seconds"]
+    return probe(list(arguments), dict(os.environ))[1]
+
+
+def test_the_probe_draws_as_the_suite_does() -> None:
+    """The probe keeps its own copy of what it draws (it must not import the suite): the copy is
+    the suite's."""
+    assert floor_probe.USER_PATH == properties.USER_PATH
+    assert floor_probe.OTHER_METHODS == OTHER_METHODS
+    suite = properties.hypothesis_profile(Settings(base_url="http://127.0.0.1:1"), max_examples=7)
+    probe_profile = floor_probe.profile(7)
+    for name in ("max_examples", "deadline", "database", "phases", "derandomize", "suppress_health_check",
+                 "report_multiple_bugs"):  # fmt: skip
+        assert getattr(probe_profile, name) == getattr(suite, name), name
 
 
 def test_the_counting_server_counts_every_request_the_wire_probe_sends(tmp_path: Path) -> None:

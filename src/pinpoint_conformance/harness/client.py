@@ -40,6 +40,10 @@ def user_path(application_id: str, user_id: str) -> str:
     return f"/v1/apps/{segment(application_id)}/users/{segment(user_id)}"
 
 
+# Methods the User resource does not define, that the suite sends it (PC603; PC902 draws from them).
+OTHER_METHODS = ("POST", "PUT", "PATCH", "TRACE")
+
+
 class SigV4Signer:
     """Signs prepared requests with botocore's SigV4, for the service name of AWS's model."""
 
