@@ -53,6 +53,12 @@ def _suite_arguments(args: argparse.Namespace) -> list[str]:
 
 
 def _run(args: argparse.Namespace, pytest_args: list[str]) -> int:
+    if not (args.no_property_worker or args.record or args.transcript):
+        # Started before pytest is imported, so that its start-up overlaps all of the suite's; the
+        # suite's session takes it (or ends it, when the run does not use it).
+        from .harness import worker_launch
+
+        worker_launch.launch_early()
     import pytest
 
     from pinpoint_conformance import suite_dir
@@ -62,7 +68,10 @@ def _run(args: argparse.Namespace, pytest_args: list[str]) -> int:
     # wherever bytecode is not cached (PYTHONDONTWRITEBYTECODE=1). See benchmarks/suite_runtime.py.
     # With no --base-url (nor PINPOINT_BASE_URL) the suite's plugin starts the reference server
     # itself, on a free loopback port.
-    options = [str(suite_dir()), "--assert=plain", *_suite_arguments(args), *pytest_args]
+    # -p no:schemathesis, -p no:hypothesispytest: the suite uses neither plugin, and loading them
+    # would import Schemathesis and Hypothesis here, where only the property worker needs them.
+    options = [str(suite_dir()), "--assert=plain", "-p", "no:schemathesis", "-p", "no:hypothesispytest",
+               *_suite_arguments(args), *pytest_args]  # fmt: skip
     return int(pytest.main(options))
 
 

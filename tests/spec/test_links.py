@@ -12,7 +12,7 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, settings
 
 from pinpoint_conformance import spec
-from pinpoint_conformance.harness.session import draw_without_local_constants
+from pinpoint_conformance.harness.property_checks import draw_without_local_constants
 from pinpoint_conformance.reference import create_app, start_in_thread
 
 USER_PATH = "/v1/apps/{application-id}/users/{user-id}"

@@ -65,16 +65,27 @@ class Recorder:
                 for method, target, body in self.requests]  # fmt: skip
 
 
-def test_two_runs_send_the_same_requests(tmp_path: Path) -> None:
-    sent = []
-    for run_number in (1, 2):
-        recorder = Recorder()
-        with start_in_thread(recorder) as server:
-            run = run_suite(server.base_url, tmp_path / str(run_number), options={"--seed": None})
-        assert run.exit_code == 0, run.explain()
-        sent.append(recorder.normalized())
-    assert len(sent[0]) > 500, "the run should have sent hundreds of requests"
-    first_difference = next((i for i, (a, b) in enumerate(zip(*sent, strict=False)) if a != b), None)
-    assert first_difference is None and len(sent[0]) == len(sent[1]), (
-        f"request {first_difference} differs: {sent[0][first_difference or 0]!r} vs {sent[1][first_difference or 0]!r}"
+def _sent(tmp_path: Path, *extra: str) -> list[tuple[str, bytes, bytes]]:
+    recorder = Recorder()
+    with start_in_thread(recorder) as server:
+        run = run_suite(server.base_url, tmp_path, options={"--seed": None}, extra=extra)
+    assert run.exit_code == 0, run.explain()
+    return recorder.normalized()
+
+
+def _assert_same(sent: list[tuple[str, bytes, bytes]], again: list[tuple[str, bytes, bytes]]) -> None:
+    assert len(sent) > 500, "the run should have sent hundreds of requests"
+    first_difference = next((i for i, (a, b) in enumerate(zip(sent, again, strict=False)) if a != b), None)
+    assert first_difference is None and len(sent) == len(again), (
+        f"request {first_difference} differs: {sent[first_difference or 0]!r} vs {again[first_difference or 0]!r}"
     )
+
+
+def test_two_runs_send_the_same_requests(tmp_path: Path) -> None:
+    _assert_same(_sent(tmp_path / "1"), _sent(tmp_path / "2"))
+
+
+def test_the_property_worker_sends_what_the_suite_s_own_process_would(tmp_path: Path) -> None:
+    """Clause 9 in the property worker (the default) and in the suite's process: the same requests
+    in the same order, so the worker changes a run's time, never its verdict."""
+    _assert_same(_sent(tmp_path / "worker"), _sent(tmp_path / "inline", "--no-property-worker"))

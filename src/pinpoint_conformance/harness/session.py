@@ -11,23 +11,23 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis.configuration import set_hypothesis_home_dir
 
 from ..parity.session import ParitySession
 from ..parity.transcript import SETUP
 from ..reporting.collector import Collector
-from . import checks
+from . import checks, worker_launch
 from .checks import Profile
 from .client import Client, SigV4Signer
 from .exchange import SENSITIVE_HEADERS
 from .failures import ConformanceFailure, Findings
 from .plugin import SERVER_KEY, WORKERINPUT_KEY
-from .settings import Settings, cache_dir, parse_seed
+from .property_worker import PROPERTY_CHECKS, PropertyWorker
+from .settings import Settings, parse_seed
 from .world import World
 
 # Checks whose findings are warnings under core and aws, failures under strict.
@@ -53,10 +53,6 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.seed = parse_seed(config.option.seed)
         # With no --base-url, plugin.py has started the embedded reference server already.
     settings = Settings.from_config(config)
-    # Hypothesis keeps what it writes in .hypothesis/ of the working folder; the suite sends it to a
-    # cache folder of its own, so that a run leaves nothing where it was started.
-    set_hypothesis_home_dir(cache_dir() / "hypothesis")
-    draw_without_local_constants()
     SENSITIVE_HEADERS.update(name.lower() for name in settings.headers)
     config.stash[SETTINGS_KEY] = settings
     if settings.sigv4:
@@ -67,6 +63,26 @@ def pytest_configure(config: pytest.Config) -> None:
     parity = _parity_session(config, settings)
     if not _is_worker(config):
         config.pluginmanager.register(Collector(settings, parity), "pinpoint-conformance-collector")
+    _start_property_worker(config, settings, parity)
+
+
+def _start_property_worker(config: pytest.Config, settings: Settings, parity: ParitySession | None) -> None:
+    """Started now, before collection, so that its start-up overlaps the suite's. A parity session
+    records every exchange in this process, and under xdist each process has a wire of its own: both
+    run clause 9 here."""
+    launched = worker_launch.take()  # the one the `run` command started, if it did
+    if (
+        not settings.property_worker
+        or parity is not None
+        or _is_worker(config)
+        or config.getoption("numprocesses", None)
+    ):
+        if launched is not None:
+            launched.close()
+        return
+    worker = PropertyWorker.start(settings, launched)
+    config.stash[PROPERTY_WORKER_KEY] = worker
+    config.add_cleanup(worker.close)
 
 
 def _parity_session(config: pytest.Config, settings: Settings) -> ParitySession | None:
@@ -82,19 +98,6 @@ def _parity_session(config: pytest.Config, settings: Settings) -> ParitySession 
     return parity
 
 
-def draw_without_local_constants() -> None:
-    """Hypothesis also draws literals found in the source of "local" modules, those imported from
-    outside site-packages. Which those are depends on where the suite is installed (a repository
-    checkout, a wheel) and on what else the process imported, so the same seed drew different
-    requests, and a verdict could change with the installation. The suite draws from Hypothesis'
-    own constants only. (A private name: hypothesis is pinned exactly in pyproject.toml.)"""
-    from hypothesis.internal.conjecture import providers
-    from hypothesis.internal.constants_ast import Constants
-
-    providers._get_local_constants = Constants
-    providers.CONSTANTS_CACHE.cache.clear()
-
-
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node: Any) -> None:
     """xdist: hand each worker the controller's decisions (options set in pytest_configure do not
@@ -107,6 +110,8 @@ SETTINGS_KEY = pytest.StashKey[Settings]()
 SIGNER_KEY = pytest.StashKey[SigV4Signer]()
 FINDINGS_KEY = pytest.StashKey[Findings]()
 PARITY_KEY = pytest.StashKey[ParitySession]()
+PROPERTY_WORKER_KEY = pytest.StashKey[PropertyWorker]()
+PROPERTY_CHECKS_KEY = pytest.StashKey[list[str]]()
 
 
 def check_of(item: pytest.Item) -> checks.Check | None:
@@ -125,6 +130,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
+    config = session.config
+    selected = [check.id for item in session.items if (check := check_of(item)) and check.id in PROPERTY_CHECKS]
+    config.stash[PROPERTY_CHECKS_KEY] = list(dict.fromkeys(selected))
+    worker = config.stash.get(PROPERTY_WORKER_KEY, None)
+    if worker is not None and not selected:
+        worker.close()  # nothing for it to do
+        del config.stash[PROPERTY_WORKER_KEY]
     # What is alive now (the imported modules of pytest, Schemathesis, Hypothesis…) lives until the
     # end: moved out of the collector's reach, so that the collections of the run, and those pytest
     # forces at its end, do not walk it again and again.
@@ -208,6 +220,23 @@ def world(client: Client, settings: Settings, request: pytest.FixtureRequest) ->
         problems = world.cleanup()
     if problems:
         print("\npinpoint-conformance: cleanup left data behind:\n  " + "\n  ".join(problems))
+
+
+@pytest.fixture(scope="session")
+def run_property_check(request: pytest.FixtureRequest, settings: Settings,
+                       client: Client) -> Iterator[Callable[[str, World], None]]:  # fmt: skip
+    """Runs one of clause 9's checks: in the property worker, or, without one, in this process
+    (property_checks.py, imported only then: it imports Schemathesis and Hypothesis)."""
+    worker = request.config.stash.get(PROPERTY_WORKER_KEY, None)
+    if worker is not None:
+        checks = request.config.stash.get(PROPERTY_CHECKS_KEY, list(PROPERTY_CHECKS))
+        yield lambda check_id, world: worker.run(check_id, checks, world, client)
+        return
+    from .property_checks import Runner
+
+    runner = Runner(settings, client)
+    yield runner.run
+    runner.close()
 
 
 @pytest.fixture(autouse=True)

@@ -123,6 +123,10 @@ def add_options(parser: pytest.Parser) -> None:
         action="store_true",
         help="leave the run's applications and endpoints in place, to replay failures with curl",
     )
+    group.addoption("--no-property-worker", action="store_true",
+                    help="run the property-based checks (clause 9) in the suite's own process, not in a second "
+                         "process beside it: slower, the same requests (runs with --record, --transcript or "
+                         "xdist always do)")  # fmt: skip
     group.addoption("--max-attempts", type=int, default=8,
                     help="attempts per request while the server answers 429 (default 8)")  # fmt: skip
     group.addoption("--record", default=None, metavar="FILE",
@@ -158,6 +162,7 @@ class Settings:
     report_dir: Path = Path("reports")
     max_attempts: int = 8
     keep_data: bool = False
+    property_worker: bool = True  # clause 9 runs in a second process (property_worker.py)
     embedded: bool = False  # the target is the reference server the run started itself
     record: Path | None = None  # --record: where the transcript of this run goes
     transcript: Path | None = None  # --transcript: the recording this run is compared with
@@ -185,6 +190,7 @@ class Settings:
             report_dir=Path(option.report_dir),
             max_attempts=max(1, option.max_attempts),
             keep_data=option.keep_data,
+            property_worker=not option.no_property_worker,
             embedded=bool(getattr(option, "embedded_reference", False)),
             record=_path(option.record),
             transcript=_path(option.transcript),

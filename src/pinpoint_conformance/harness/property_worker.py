@@ -1,0 +1,239 @@
+"""The property worker: a second process that runs clause 9's checks (property_checks.py), so that
+their start-up does not delay a verdict.
+
+A verdict is mostly one process's work, and these machines have two cores. The worker starts with
+the run, and while the suite's other checks use the wire it imports Schemathesis and Hypothesis
+(the suite's own process imports neither), loads the spec and draws PC901's and PC902's examples.
+When the suite reaches clause 9 it hands the worker the run's data and waits: the worker sends
+while the suite is idle, so requests still reach the server one at a time, as a server that serves
+one connection at a time needs. The worker answers with each check's outcome and findings, and
+with what it wrote, which the suite's clean-up and later checks need.
+
+Parent and worker speak pickle over the worker's standard input and output: the settings at start,
+then one order (the run's data, the checks to run) and one answer.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import pickle
+import subprocess
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .client import Client, SigV4Signer
+from .exchange import SENSITIVE_HEADERS
+from .failures import ConformanceFailure, Findings
+from .settings import Settings
+from .worker_launch import Launched, launch
+from .world import World
+from .written import Ledger
+
+# The checks the worker runs: clause 9's, all of them drawn by Hypothesis from the spec.
+PROPERTY_CHECKS = ("PC901", "PC902", "PC903")
+
+
+class PropertyWorkerError(RuntimeError):
+    """The worker could not run a check: it ended without answering, or the check raised what no
+    check anticipates (told with where, as the suite's own process would)."""
+
+
+@dataclass
+class Outcome:
+    """One check's result in the worker: passed, failed (with the failure's parts), skipped (with
+    the reason) or error (what was raised, and where)."""
+
+    status: str
+    findings: Findings
+    failure: dict[str, Any] | None = None
+    reason: str = ""
+
+    def apply(self, findings: Findings | None) -> None:
+        """Into the suite's process: the findings join the test's own, and the outcome is raised."""
+        if findings is not None:
+            for warning in self.findings.warnings:
+                findings.warn(warning.check_id, warning.message, warning.exchange)
+            findings.observe(*self.findings.observed)
+        if self.status == "fail" and self.failure is not None:
+            raise ConformanceFailure(self.failure["check_id"], self.failure["message"], *self.failure["exchanges"],
+                                     blocks_run=self.failure["blocks_run"])  # fmt: skip
+        if self.status == "skip":
+            pytest.skip(self.reason)
+        if self.status == "error":
+            raise PropertyWorkerError(self.reason)
+
+
+@dataclass
+class Order:
+    """What the worker needs of the run when clause 9 begins."""
+
+    prefix: str
+    app_a: str
+    app_b: str | None
+    created_apps: list[str]
+    seeded_users: set[str]
+    next_name: int
+    ledger_members: dict[tuple[str, str], dict[str, Any]]
+    ledger_dates: dict[tuple[str, str], set[Any]]
+    checks: list[str]
+
+
+@dataclass
+class Answer:
+    outcomes: dict[str, Outcome]
+    created_apps: list[str]
+    seeded_users: set[str]
+    next_name: int
+    ledger_members: dict[tuple[str, str], dict[str, Any]]
+    ledger_dates: dict[tuple[str, str], set[Any]]
+
+
+def _next_name(world: World) -> int:
+    """The counter behind `world.name()`, read without using up a value."""
+    value = next(world._counter)
+    world._counter = itertools.count(value)
+    return value
+
+
+# The suite's side ------------------------------------------------------------------------------
+
+
+@dataclass
+class PropertyWorker:
+    launched: Launched
+    answer: Answer | None = None
+    broken: PropertyWorkerError | None = None  # why the worker gave no answer, for every check
+
+    @classmethod
+    def start(cls, settings: Settings, launched: Launched | None = None) -> PropertyWorker:
+        """The worker `launched` (started early by the `run` command), or a new one, given the
+        run's settings."""
+        worker = cls(launched or launch())
+        worker._write(settings)
+        return worker
+
+    @property
+    def process(self) -> subprocess.Popen[bytes]:
+        return self.launched.process
+
+    def _write(self, message: Any) -> None:
+        assert self.process.stdin is not None
+        try:
+            pickle.dump(message, self.process.stdin)
+            self.process.stdin.flush()
+        except (BrokenPipeError, OSError):
+            pass  # the worker has ended; reading its answer says how
+
+    def run(self, check_id: str, checks: list[str], world: World, client: Client) -> None:
+        """Run `check_id`: at the first call, every check of `checks` runs in the worker (the suite
+        waits, the wire is the worker's); the findings join the test's and the outcome is raised."""
+        if self.broken is not None:
+            raise self.broken
+        if self.answer is None:
+            try:
+                self.answer = self._order(checks, world, client)
+            except PropertyWorkerError as error:
+                self.broken = error
+                raise
+        outcome = self.answer.outcomes.get(check_id)
+        if outcome is None:
+            raise PropertyWorkerError(f"the property worker was not asked to run {check_id}")
+        outcome.apply(client.findings)
+
+    def _order(self, checks: list[str], world: World, client: Client) -> Answer:
+        ledger = client.ledger
+        self._write(Order(world.prefix, world.app_a, world.app_b, list(world.created_apps), set(world.seeded_users),
+                          _next_name(world), ledger.members, ledger.effective_dates, checks))  # fmt: skip
+        assert self.process.stdout is not None
+        try:
+            answer: Answer = pickle.load(self.process.stdout)
+        except (EOFError, pickle.UnpicklingError, OSError) as error:
+            code = self.process.wait()
+            self.launched.errors.seek(0)
+            told = self.launched.errors.read().decode(errors="replace").strip().splitlines()[-15:]
+            raise PropertyWorkerError(f"the property worker ended (exit code {code}) without answering "
+                                      f"({type(error).__name__}): " + "\n".join(told)) from None  # fmt: skip
+        world.created_apps[:] = answer.created_apps
+        world.seeded_users.update(answer.seeded_users)
+        world._counter = itertools.count(answer.next_name)
+        ledger.members.clear()
+        ledger.members.update(answer.ledger_members)
+        ledger.effective_dates.clear()
+        ledger.effective_dates.update(answer.ledger_dates)
+        return answer
+
+    def close(self) -> None:
+        self.launched.close()
+
+
+# The worker's side -----------------------------------------------------------------------------
+
+
+def _outcome(check_id: str, runner: Any, world: World, client: Client) -> Outcome:
+    findings = Findings()
+    client.findings = findings
+    try:
+        runner.run(check_id, world)
+    except ConformanceFailure as failure:
+        parts = {"check_id": failure.check_id, "message": failure.message, "exchanges": failure.exchanges,
+                 "blocks_run": failure.blocks_run}  # fmt: skip
+        return Outcome("fail", findings, parts)
+    except pytest.skip.Exception as skipped:
+        return Outcome("skip", findings, reason=skipped.msg)
+    except Exception as error:  # told to the suite's process, which reports it as the check's failure
+        where = traceback.extract_tb(error.__traceback__)[-1]
+        return Outcome("error", findings, reason=f"{type(error).__name__}: {error} at {Path(where.filename).name}:"
+                                                 f"{where.lineno}")  # fmt: skip
+    finally:
+        client.findings = None
+    return Outcome("pass", findings)
+
+
+def main() -> int:
+    from . import property_checks
+
+    answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # anything printed goes to the error stream
+    orders = sys.stdin.buffer
+    try:
+        settings: Settings = pickle.load(orders)
+    except EOFError:
+        return 0
+    SENSITIVE_HEADERS.update(name.lower() for name in settings.headers)
+    property_checks.prepare()
+    drawn = property_checks.draw_examples(settings)
+    property_checks._state_machine_base()
+    try:
+        order: Order = pickle.load(orders)
+    except EOFError:
+        return 0  # the run ended, or selected no property-based check
+    client = Client(settings, SigV4Signer(settings.region) if settings.sigv4 else None)
+    client.ledger = Ledger(order.ledger_members, order.ledger_dates)
+    world = World(client, order.prefix, order.app_a, order.app_b, order.created_apps, order.seeded_users,
+                  itertools.count(order.next_name))  # fmt: skip
+    runner = property_checks.Runner(settings, client, drawn)
+    try:
+        outcomes = {check_id: _outcome(check_id, runner, world, client) for check_id in order.checks}
+    finally:
+        runner.close()
+        client.close()
+    pickle.dump(Answer(outcomes, world.created_apps, world.seeded_users, _next_name(world),
+                       client.ledger.members, client.ledger.effective_dates), answers)  # fmt: skip
+    answers.flush()
+    # Answered: nothing is left to clean up, and the interpreter's own teardown (a tenth of a second
+    # with Schemathesis loaded) would only delay the suite, which waits for the worker to end.
+    sys.stderr.flush()
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    # Through the module's own name, so that what the worker pickles names this module, not __main__.
+    from pinpoint_conformance.harness.property_worker import main as worker_main
+
+    raise SystemExit(worker_main())

@@ -1,0 +1,53 @@
+"""Starting the property worker's process (property_worker.py) with nothing heavy imported: the
+`run` command starts it before it imports pytest, so that the worker's start-up overlaps all of the
+suite's own; the suite's session takes that process, or starts one if none was."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from typing import IO
+
+
+@dataclass
+class Launched:
+    process: subprocess.Popen[bytes]
+    errors: IO[bytes]  # the worker's error stream, told when it ends without answering
+
+    def close(self) -> None:
+        """End the worker: closing its input ends its next read; it is killed if it does not end."""
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        self.errors.close()
+
+
+_early: Launched | None = None
+
+
+def launch() -> Launched:
+    errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by Launched.close, when the run ends)
+    process = subprocess.Popen([sys.executable, "-m", "pinpoint_conformance.harness.property_worker"],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors)  # fmt: skip
+    return Launched(process, errors)
+
+
+def launch_early() -> None:
+    """Start the worker for the session to take (`take`)."""
+    global _early
+    _early = launch()
+
+
+def take() -> Launched | None:
+    """The worker `launch_early` started, once."""
+    global _early
+    launched, _early = _early, None
+    return launched
