@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -53,12 +54,17 @@ def _suite_arguments(args: argparse.Namespace) -> list[str]:
 
 
 def _run(args: argparse.Namespace, pytest_args: list[str]) -> int:
+    # The property worker and, with no --base-url, the embedded reference server are started before
+    # pytest is imported, so that their start-up overlaps all of the suite's; the suite's plugin
+    # takes them (or ends them, when the run does not use them).
     if not (args.no_property_worker or args.record or args.transcript):
-        # Started before pytest is imported, so that its start-up overlaps all of the suite's; the
-        # suite's session takes it (or ends it, when the run does not use it).
         from .harness import worker_launch
 
         worker_launch.launch_early()
+    if not (args.base_url or os.environ.get("PINPOINT_BASE_URL")):
+        from . import server_process
+
+        server_process.start_early()
     import pytest
 
     from pinpoint_conformance import suite_dir

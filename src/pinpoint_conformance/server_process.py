@@ -72,6 +72,23 @@ def start() -> ServerProcess:
     return ServerProcess(f"http://127.0.0.1:{port}", port, process)
 
 
+_early: ServerProcess | None = None
+
+
+def start_early() -> None:
+    """Start the server for the suite's plugin to take (`take`): the `run` command does so before
+    it imports pytest, so that the server's start-up overlaps all of the suite's own."""
+    global _early
+    _early = start()
+
+
+def take() -> ServerProcess | None:
+    """The server `start_early` started, once."""
+    global _early
+    server, _early = _early, None
+    return server
+
+
 def exit_when_stdin_closes() -> None:
     """In the server: exit once standard input reaches end-of-file, so that a server started by
     `start` ends with its parent, even a parent that was killed."""

@@ -110,15 +110,19 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def _start_embedded_server(config: pytest.Config) -> None:
     """With no --base-url (nor PINPOINT_BASE_URL), start the reference server, on a free loopback
-    port, as the run's target. Started here, before the session module and its imports (Hypothesis,
-    the client) load, and not waited for: it takes about half a second to listen, which overlaps
-    the suite's own start-up instead of delaying the first test (the `client` fixture waits).
+    port, as the run's target (or take the one the `run` command started before it imported pytest).
+    Started here, before the session module and its imports (the client, the reports) load, and not
+    waited for: it takes about half a second to listen, which overlaps the suite's own start-up
+    instead of delaying the first test (the `client` fixture waits).
     An xdist worker never starts one: its controller's target is handed to it (session.py)."""
-    if hasattr(config, "workerinput") or config.option.base_url or os.environ.get("PINPOINT_BASE_URL"):
-        return
     from pinpoint_conformance import server_process
 
-    server = server_process.start()
+    early = server_process.take()  # the one the `run` command started, if it did
+    if hasattr(config, "workerinput") or config.option.base_url or os.environ.get("PINPOINT_BASE_URL"):
+        if early is not None:
+            early.stop()
+        return
+    server = early or server_process.start()
     config.option.base_url = server.base_url
     config.option.embedded_reference = True
     config.stash[SERVER_KEY] = server

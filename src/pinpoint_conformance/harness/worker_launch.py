@@ -4,6 +4,7 @@ suite's own; the suite's session takes that process, or starts one if none was."
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tempfile
@@ -35,8 +36,11 @@ _early: Launched | None = None
 
 def launch() -> Launched:
     errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by Launched.close, when the run ends)
+    # The worker imports what this process can: its import path, which pytest may have extended
+    # (`pythonpath` in an ini file, a rootdir conftest), is handed down.
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(entry for entry in sys.path if entry)}
     process = subprocess.Popen([sys.executable, "-m", "pinpoint_conformance.harness.property_worker"],
-                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors)  # fmt: skip
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, env=env)  # fmt: skip
     return Launched(process, errors)
 
 

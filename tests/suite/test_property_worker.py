@@ -1,0 +1,65 @@
+"""The property worker's two sides (harness/property_worker.py): what a check's outcome becomes in
+the suite's process, and a worker that ends without answering, which every check it owed reports
+with the worker's own last words, never as a hang or a traceback of the suite."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+
+import pytest
+
+from pinpoint_conformance.harness.client import Client
+from pinpoint_conformance.harness.exchange import Exchange
+from pinpoint_conformance.harness.failures import ConformanceFailure, Findings
+from pinpoint_conformance.harness.property_worker import Outcome, PropertyWorker, PropertyWorkerError
+from pinpoint_conformance.harness.settings import Settings
+from pinpoint_conformance.harness.worker_launch import Launched
+from pinpoint_conformance.harness.world import World
+
+
+def _world() -> tuple[World, Client]:
+    client = Client(Settings(base_url="http://127.0.0.1:9"))  # nothing is sent
+    return World(client, "pc-test-w0-", "app-a", "app-b", ["app-a", "app-b"]), client
+
+
+def test_a_failure_is_raised_in_the_suite_with_its_check_message_and_exchange() -> None:
+    exchange = Exchange("GET", "http://127.0.0.1:9/v1/apps/a/users/u", status=500)
+    seen = Findings()
+    seen.warn("PC604", "a warning the worker saw")
+    seen.observe("PC902")
+    outcome = Outcome("fail", seen, {"check_id": "PC901", "message": "answered 500", "exchanges": [exchange],
+                                     "blocks_run": False})  # fmt: skip
+    findings = Findings()
+    with pytest.raises(ConformanceFailure) as raised:
+        outcome.apply(findings)
+    assert (raised.value.check_id, raised.value.message, raised.value.exchanges) == ("PC901", "answered 500",
+                                                                                    [exchange])  # fmt: skip
+    assert [w.message for w in findings.warnings] == ["a warning the worker saw"]
+    assert findings.observed == {"PC902"}
+
+
+def test_a_skip_and_an_error_keep_their_reasons() -> None:
+    with pytest.raises(pytest.skip.Exception, match="not with --app-id"):
+        Outcome("skip", Findings(), reason="not with --app-id").apply(Findings())
+    with pytest.raises(PropertyWorkerError, match=r"KeyError: 'Id' at checks\.py:12"):
+        Outcome("error", Findings(), reason="KeyError: 'Id' at checks.py:12").apply(Findings())
+    Outcome("pass", Findings()).apply(None)  # passes: nothing raised
+
+
+def test_a_worker_that_ends_without_answering_fails_every_check_it_owed_with_its_last_words() -> None:
+    errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by worker.close)
+    code = "import sys; sys.stdin.buffer.read(1); sys.stderr.write('Traceback: it broke\\n'); sys.exit(3)"
+    process = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=errors)  # fmt: skip
+    worker = PropertyWorker.start(Settings(base_url="http://127.0.0.1:9"), Launched(process, errors))
+    world, client = _world()
+    try:
+        for check_id in ("PC901", "PC902"):
+            with pytest.raises(PropertyWorkerError, match=r"exit code 3\) without answering") as raised:
+                worker.run(check_id, ["PC901", "PC902"], world, client)
+            assert "it broke" in str(raised.value)
+    finally:
+        worker.close()
+    assert process.returncode == 3
