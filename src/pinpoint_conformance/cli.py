@@ -60,11 +60,11 @@ def _run(args: argparse.Namespace, pytest_args: list[str]) -> int:
     if not (args.no_property_worker or args.record or args.transcript):
         from .harness import worker_launch
 
-        worker_launch.launch_early()
+        worker_launch.EARLY.put(worker_launch.launch())
     if not (args.base_url or os.environ.get("PINPOINT_BASE_URL")):
         from . import server_process
 
-        server_process.start_early()
+        server_process.EARLY.put(server_process.start())
     import pytest
 
     from pinpoint_conformance import suite_dir

@@ -17,6 +17,8 @@ import threading
 import time
 from dataclasses import dataclass
 
+from .early import Early
+
 
 @dataclass
 class ServerProcess:
@@ -72,21 +74,8 @@ def start() -> ServerProcess:
     return ServerProcess(f"http://127.0.0.1:{port}", port, process)
 
 
-_early: ServerProcess | None = None
-
-
-def start_early() -> None:
-    """Start the server for the suite's plugin to take (`take`): the `run` command does so before
-    it imports pytest, so that the server's start-up overlaps all of the suite's own."""
-    global _early
-    _early = start()
-
-
-def take() -> ServerProcess | None:
-    """The server `start_early` started, once."""
-    global _early
-    server, _early = _early, None
-    return server
+# The server the `run` command started before it imported pytest, for the plugin to take.
+EARLY: Early[ServerProcess] = Early()
 
 
 def exit_when_stdin_closes() -> None:

@@ -117,7 +117,7 @@ def _start_embedded_server(config: pytest.Config) -> None:
     An xdist worker never starts one: its controller's target is handed to it (session.py)."""
     from pinpoint_conformance import server_process
 
-    early = server_process.take()  # the one the `run` command started, if it did
+    early = server_process.EARLY.take()  # the one the `run` command started, if it did
     if hasattr(config, "workerinput") or config.option.base_url or os.environ.get("PINPOINT_BASE_URL"):
         if early is not None:
             early.stop()

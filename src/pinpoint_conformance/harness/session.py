@@ -70,7 +70,7 @@ def _start_property_worker(config: pytest.Config, settings: Settings, parity: Pa
     """Started now, before collection, so that its start-up overlaps the suite's. A parity session
     records every exchange in this process, and under xdist each process has a wire of its own: both
     run clause 9 here."""
-    launched = worker_launch.take()  # the one the `run` command started, if it did
+    launched = worker_launch.EARLY.take()  # the one the `run` command started, if it did
     if (
         not settings.property_worker
         or parity is not None

@@ -11,6 +11,8 @@ import tempfile
 from dataclasses import dataclass
 from typing import IO
 
+from ..early import Early
+
 
 @dataclass
 class Launched:
@@ -31,7 +33,8 @@ class Launched:
         self.errors.close()
 
 
-_early: Launched | None = None
+# The worker the `run` command started before it imported pytest, for the session to take.
+EARLY: Early[Launched] = Early()
 
 
 def launch() -> Launched:
@@ -42,16 +45,3 @@ def launch() -> Launched:
     process = subprocess.Popen([sys.executable, "-m", "pinpoint_conformance.harness.property_worker"],
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, env=env)  # fmt: skip
     return Launched(process, errors)
-
-
-def launch_early() -> None:
-    """Start the worker for the session to take (`take`)."""
-    global _early
-    _early = launch()
-
-
-def take() -> Launched | None:
-    """The worker `launch_early` started, once."""
-    global _early
-    launched, _early = _early, None
-    return launched
