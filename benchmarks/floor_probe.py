@@ -1,10 +1,13 @@
 """The two measurements of benchmarks/verdict_floor.py that run in a process of their own. Nothing
 here imports the suite: a floor must not contain the code it is the floor of.
 
-`python -m benchmarks.floor_probe startup SPEC.json N` imports what every run of the suite imports
-from other projects, loads the User resource's document into Schemathesis, then draws the examples
-of PC901 (2N) and PC902 (N) from Schemathesis' strategies without sending them; it prints the
-drawing's seconds as JSON (the caller times the whole process).
+`python -m benchmarks.floor_probe startup` imports what the suite's process imports from other
+projects, and nothing else (the caller times the whole process).
+
+`python -m benchmarks.floor_probe draw SPEC.json N` does what the property worker does before the
+suite hands it the wire: imports Schemathesis and Hypothesis, loads the User resource's document
+into Schemathesis, then draws the examples of PC901 (2N) and PC902 (N) from Schemathesis'
+strategies without sending them; it prints the drawing's seconds as JSON.
 
 `python -m benchmarks.floor_probe wire BASE_URL R` creates an application with one endpoint of one
 user, then GETs that user R times, one request after the other on one kept-alive connection, with
@@ -34,15 +37,19 @@ def profile(count: int) -> Any:
                     derandomize=False, suppress_health_check=list(HealthCheck), report_multiple_bugs=False)  # fmt: skip
 
 
-def startup(spec_file: str, examples: int) -> float:
-    # What pytest loads into every run of the suite (Schemathesis' pytest11 plugin included), and
-    # the libraries the suite's checks stand on.
+def startup() -> float:
+    # pytest, and the libraries the suite's checks stand on; Schemathesis and Hypothesis are the
+    # property worker's (the `run` command loads neither tool's pytest plugin).
     import jsonschema  # noqa: F401
     import pytest  # noqa: F401
     import requests  # noqa: F401
-    import schemathesis
-    import schemathesis.pytest.plugin
     import urllib3  # noqa: F401
+
+    return 0.0
+
+
+def draw(spec_file: str, examples: int) -> float:
+    import schemathesis
     from hypothesis import given, seed
     from hypothesis import strategies as st
 
@@ -102,6 +109,11 @@ def wire(base_url: str, count: int) -> float:
 
 
 if __name__ == "__main__":
-    mode, argument, number = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    seconds = startup(argument, number) if mode == "startup" else wire(argument, number)
+    mode, arguments = sys.argv[1], sys.argv[2:]
+    if mode == "startup":
+        seconds = startup()
+    elif mode == "draw":
+        seconds = draw(arguments[0], int(arguments[1]))
+    else:
+        seconds = wire(arguments[0], int(arguments[1]))
     print(json.dumps({"seconds": seconds}))

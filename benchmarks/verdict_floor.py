@@ -3,20 +3,24 @@ the suite's own time (issue 9, point 4: a verdict in under 3 s). Run:
 `.venv/bin/python -m benchmarks.verdict_floor [--repeat 5]`; it prints a Markdown table and writes
 it with the raw times to reports/verdict-floor.{md,json}.
 
-The design fixes three costs that no change to the suite's own code can remove:
-- start-up: a process that imports what every run of the suite imports from other projects
-  (pytest, Hypothesis, Schemathesis with the pytest plugin pytest loads into every run, requests,
-  urllib3, jsonschema) and loads the User resource's document into Schemathesis;
-- generation: drawing PC901's 2N and PC902's N examples from Schemathesis' strategies, in that
-  process, sending nothing (PC903's sequences are left out: they are drawn from the answers);
+The design fixes two costs that no change to the suite's own code can remove:
+- start-up: a process that imports what the suite's process imports from other projects (pytest,
+  requests, urllib3, jsonschema);
 - wire: as many requests as a verdict sends, one after the other (a conforming server may serve one
   connection at a time), each a GET of a user with one endpoint on one kept-alive connection with
   the standard library's http.client: the server's time plus the least a client can spend.
+The floor is the sum of the two medians. What the suite spends above it is its own: its modules,
+pytest's plugin loading, collection and per-test machinery, the checks' parsing and judging of
+every response, Schemathesis' response checks, PC903's sequences (drawn as they are sent), the
+reports.
+A third column, generation, is what the property worker does before the suite hands it the wire:
+a process that imports Schemathesis and Hypothesis, loads the User resource's document and draws
+PC901's 2N and PC902's N examples, sending nothing (its drawing alone is the column). It is not in
+the floor: the worker does it on the other core while the suite's other checks run. Until
+commit b816b28 the suite did all of it in its own process, and this script counted the imports
+and the drawing in the floor.
 The count of requests comes from one run of the suite against the reference server wrapped in a
 counter (benchmarks/counted_reference.py), and is used for both targets.
-The floor is the sum of the three medians. What the suite spends above it is its own: pytest's
-per-test machinery, the checks' parsing and judging of every response, Schemathesis' response
-checks, PC903, the reports.
 
 Both targets are started beforehand (`--base-url`): the reference server, and the minimal
 standard-library server of proof/independent/. The suite and the probes run with
@@ -60,7 +64,7 @@ class Measured:
 
     @property
     def floor(self) -> float:
-        return self.median("startup") + self.median("generation") + self.median("wire")
+        return self.median("startup") + self.median("wire")
 
 
 def count_requests(env: dict[str, str]) -> int:
@@ -103,9 +107,8 @@ def measure(repeat: int) -> list[Measured]:
                 for _ in range(repeat):  # interleaved, so that a noisy spell spreads over every column
                     elapsed, row.verdict = run_suite(base_url, env)
                     row.suite.append(elapsed)
-                    elapsed, drawing = probe(["startup", str(document), str(DEFAULT_MAX_EXAMPLES)], env)
-                    row.startup.append(elapsed - drawing)
-                    row.generation.append(drawing)
+                    row.startup.append(probe(["startup"], env)[0])
+                    row.generation.append(probe(["draw", str(document), str(DEFAULT_MAX_EXAMPLES)], env)[1])
                     row.wire.append(probe(["wire", base_url, str(requests)], env)[1])
                 results.append(row)
                 print(row, flush=True)
@@ -113,13 +116,15 @@ def measure(repeat: int) -> list[Measured]:
 
 
 def table(results: list[Measured]) -> str:
-    lines = ["| Target | Suite (median, verdict) | Start-up | Generation | Wire | Floor (sum) | Suite − floor "
-             "| Floor ÷ suite |", "|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    lines = ["| Target | Suite (median, verdict) | Start-up | Wire | Floor (start-up + wire) | Suite − floor "
+             "| Floor ÷ suite | Generation (the worker's, not in the floor) |",
+             "|---|---|---|---|---|---|---|---|"]  # fmt: skip
     for r in results:
         suite = r.median("suite")
         lines.append(f"| {r.target} | {suite:.2f} s, {r.verdict} | {r.median('startup'):.2f} s"
-                     f" | {r.median('generation'):.2f} s | {r.median('wire'):.2f} s ({r.requests} requests)"
-                     f" | {r.floor:.2f} s | {suite - r.floor:.2f} s | {r.floor / suite:.2f} |")  # fmt: skip
+                     f" | {r.median('wire'):.2f} s ({r.requests} requests) | {r.floor:.2f} s"
+                     f" | {suite - r.floor:.2f} s | {r.floor / suite:.2f}"
+                     f" | {r.median('generation'):.2f} s |")  # fmt: skip
     return "\n".join(lines)
 
 
