@@ -33,6 +33,20 @@ class Launched:
         self.errors.close()
 
 
+# The worker's process. It yields the processor to the suite and to the server (a lower priority,
+# where the platform has one): what it does before the suite hands it the wire has time to spare,
+# and what the suite does meanwhile is the verdict's critical path.
+WORKER_MAIN = """
+import os
+if hasattr(os, "nice"):
+    try:
+        os.nice(10)
+    except OSError:
+        pass
+from pinpoint_conformance.harness.property_worker import main
+raise SystemExit(main())
+"""
+
 # The worker the `run` command started before it imported pytest, for the session to take.
 EARLY: Early[Launched] = Early()
 
@@ -42,6 +56,6 @@ def launch() -> Launched:
     # The worker imports what this process can: its import path, which pytest may have extended
     # (`pythonpath` in an ini file, a rootdir conftest), is handed down.
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(entry for entry in sys.path if entry)}
-    process = subprocess.Popen([sys.executable, "-m", "pinpoint_conformance.harness.property_worker"],
-                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, env=env)  # fmt: skip
+    process = subprocess.Popen([sys.executable, "-c", WORKER_MAIN], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=errors, env=env)  # fmt: skip
     return Launched(process, errors)
