@@ -74,10 +74,12 @@ def _run(args: argparse.Namespace, pytest_args: list[str]) -> int:
     # wherever bytecode is not cached (PYTHONDONTWRITEBYTECODE=1). See benchmarks/suite_runtime.py.
     # With no --base-url (nor PINPOINT_BASE_URL) the suite's plugin starts the reference server
     # itself, on a free loopback port.
-    # -p no:schemathesis, -p no:hypothesispytest: the suite uses neither plugin, and loading them
-    # would import Schemathesis and Hypothesis here, where only the property worker needs them.
-    options = [str(suite_dir()), "--assert=plain", "-p", "no:schemathesis", "-p", "no:hypothesispytest",
-               *_suite_arguments(args), *pytest_args]  # fmt: skip
+    # Installed pytest plugins the suite does not use, which would only add imports: Schemathesis' and
+    # Hypothesis' (only the property worker needs those tools, and it loads no pytest plugin), and
+    # those of anyio and typeguard, which the suite's dependencies bring (asyncio among their imports).
+    unused = ("schemathesis", "hypothesispytest", "anyio", "typeguard")
+    options = [str(suite_dir()), "--assert=plain", *(f"-pno:{name}" for name in unused), *_suite_arguments(args),
+               *pytest_args]  # fmt: skip
     return int(pytest.main(options))
 
 
