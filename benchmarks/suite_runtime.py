@@ -7,7 +7,9 @@ Targets: the embedded reference server (the main job, `pinpoint-conformance run`
 suite starts the server itself), the reference server started beforehand (`--base-url`), and the
 minimal standard-library server in proof/independent/ (`--base-url`). Every suite row runs twice:
 with PYTHONDONTWRITEBYTECODE=1 (no bytecode cache, as in many CI and container images) and without
-it (after a cache-warming run). `--before DIR` adds the main job run from another checkout (e.g. a
+it (after a cache-warming run). Without a cache the suite also runs with `--no-property-worker`
+(clause 9 in the suite's own process, as before the property worker), alternating run by run with
+the default. `--before DIR` adds the main job run from another checkout (e.g. a
 `git worktree` of an older commit), so that a before/after ratio comes from one run.
 
 The Schemathesis rows (the pinned CLI, a fresh folder each run, the same seed and budget as the
@@ -210,12 +212,17 @@ def measure(repeat: int, before: Path | None) -> list[Row]:
     rows: list[Row] = []
     for name in TARGETS:
         with target(name) as base_url:
-            for label, env in (("no", no_cache), ("yes", cache)):
-                if env is cache:
-                    run_suite(base_url, env)  # warm the cache
-                runs = [run_suite(base_url, env) for _ in range(repeat)]
-                rows.append(Row(name, "pinpoint-conformance", label, [t for t, _ in runs], runs[-1][1]))
-                print(rows[-1], flush=True)
+            worker, inline = [], []
+            for _ in range(repeat):  # alternating, so that a noisy spell touches both alike
+                worker.append(run_suite(base_url, no_cache))
+                inline.append(run_suite(base_url, no_cache, extra=("--no-property-worker",)))
+            rows.append(Row(name, "pinpoint-conformance", "no", [t for t, _ in worker], worker[-1][1]))
+            rows.append(Row(name, "pinpoint-conformance --no-property-worker", "no", [t for t, _ in inline],
+                            inline[-1][1]))  # fmt: skip
+            run_suite(base_url, cache)  # warm the cache
+            runs = [run_suite(base_url, cache) for _ in range(repeat)]
+            rows.append(Row(name, "pinpoint-conformance", "yes", [t for t, _ in runs], runs[-1][1]))
+            print(*rows[-3:], sep="\n", flush=True)
             if before is not None and base_url is None:
                 old = {**no_cache, "PYTHONPATH": f"{before / 'src'}:{before}"}
                 # This venv's pytest11 entry point names a module the older checkout may not have.
