@@ -104,6 +104,48 @@ floor, the suite's own (cProfile, `--durations`, /proc, on the suite's code at 1
 Not kept (five alternating runs each against one target): garbage-collector thresholds of
 (50000, 20, 100), 3.92 s against 3.82 s; `-p no:anyio -p no:logging -p no:schemathesis
 -p no:hypothesispytest`, 3.62 s against 3.81 s, within a spread of 3.45-3.99 s.
+
+Then, in the order fixed (2026-11-30, from 10:17 UTC, on the machine's slower hour, when the
+standard-library server's verdict took 4.7-5.0 s at 7be9656, three runs):
+13. Schemathesis and Hypothesis were the suite's process's own work, in series with the wire: their
+   imports, the spec loaded into Schemathesis (0.27 s at the first `from_dict`), and the drawing.
+   Clause 9 now runs in a second process, the property worker (harness/property_worker.py), which
+   does all of that on the other core while the other checks use the wire and then runs PC901-PC903
+   when the suite hands it the run's data (the requests stay one at a time). Timestamps the worker
+   and the suite wrote in one run against the standard-library server: the worker had drawn at
+   1.9 s, the suite handed it the wire at 2.3 s, and clause 9 took 0.86 s (PC903 0.63 s of it). The
+   worker only pays when it starts early: started at the session's configuration (after pytest and
+   Schemathesis' pytest plugin had loaded) the verdict took 4.1-4.3 s; started by the `run` command
+   before pytest is imported, with neither tool's pytest plugin loaded in the suite's process,
+   3.3-3.5 s (three runs, then four). In the table, the suite with `--no-property-worker` (alternating run
+   by run with the default) takes 1.3-1.4 times as long.
+14. The `run` command starts the embedded reference server before it imports pytest too (it was
+   started at the plugin's configuration), and turns off anyio's and typeguard's pytest plugins,
+   which the suite's dependencies install: the suite's process no longer imports asyncio.
+15. pytest rendered the traceback of every failed check (parsing the source of each frame) only
+   for the suite to replace the text with its own: `--tb=no` saved 0.15-0.2 s against the
+   standard-library server, whose verdict fails two checks (three runs each). The suite's checks no
+   longer let pytest render it.
+16. The worker runs at a lower priority (nice 10): what it does before the handover has time to
+   spare, and the suite's process reached its first test 0.1-0.3 s sooner in the main job (four
+   runs each; the whole run's difference was within the noise). It imports ahead what Schemathesis
+   imports at the first send (transports, its rate limiter: 0.10 s, three runs while another test
+   run loaded the machine), while it waits.
+Tried and not kept (2026-11-30, after 13-16):
+- uvicorn's httptools parser for the reference server: 2.94 s against 3.20 s with h11 (five
+  alternating runs), but llhttp answers a request target of 100 KB with a plain-text 400 and no
+  MessageBody (tests/reference/test_wire_format.py caught it); the reference server must answer
+  every request with one. (Its absolute-form handling, above, was the other reason.)
+- uvloop: a bare GET took 0.66-0.70 ms against 0.65-0.78 ms with asyncio's loop (2,000 GETs each).
+- Remembering schema validations by a body's bytes: 124 of the 186 listings a run validates repeat
+  an earlier body, but the suite's CPU was 2.03-2.11 s with it and 2.07-2.11 s without (four runs).
+- `--capture=sys` and `-p no:logging` in the `run` command: each alone within the noise, and each
+  would change what a user's own pytest options do.
+What is left above the floor (benchmarks/verdict_floor.py, 2026-11-30 11:19 UTC, at 65f1e31: the
+floor is 1.0-1.1 s of a 3.0 s verdict): clause 9 in the worker (about 0.85 s), the transport's
+work above bare http.client (0.30-0.45 ms a request: 0.74 against 0.44 ms against the
+standard-library server, 1.08 against 0.63 ms against the reference server, 2,000 GETs each), the
+checks' judging of every response, pytest's per-test machinery, and the suite's own modules.
 """
 
 from __future__ import annotations
