@@ -72,8 +72,6 @@ def _run(args: argparse.Namespace, pytest_args: list[str]) -> int:
     # --assert=plain: the suite's checks raise their own failures, and rewriting the asserts of
     # every installed pytest plugin (Schemathesis' whole package among them) doubled the start-up
     # wherever bytecode is not cached (PYTHONDONTWRITEBYTECODE=1). See benchmarks/suite_runtime.py.
-    # With no --base-url (nor PINPOINT_BASE_URL) the suite's plugin starts the reference server
-    # itself, on a free loopback port.
     # Installed pytest plugins the suite does not use, which would only add imports: Schemathesis' and
     # Hypothesis' (only the property worker needs those tools, and it loads no pytest plugin), and
     # those of anyio and typeguard, which the suite's dependencies bring (asyncio among their imports).

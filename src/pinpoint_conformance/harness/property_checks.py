@@ -110,6 +110,11 @@ def draw_examples(settings: Settings) -> Drawn:
     return Drawn(generated, other_methods)
 
 
+def _own_user(world: World, drawn: Any) -> str:
+    """A drawn user ID made one of the run's own: a request that could change data names no other."""
+    return world.prefix + "pbt-" + str(drawn)
+
+
 def _place(case: Any, world: World, known_user: str) -> Any:
     """The drawn case with the run's IDs in place of the stand-ins; a DELETE only ever names the
     run's own users, whatever the generator drew."""
@@ -119,7 +124,7 @@ def _place(case: Any, world: World, known_user: str) -> Any:
     if parameters.get("user-id") == KNOWN_USER:
         parameters["user-id"] = known_user
     if case.method.upper() == "DELETE":
-        parameters["user-id"] = world.prefix + "pbt-" + str(parameters["user-id"])
+        parameters["user-id"] = _own_user(world, parameters["user-id"])
     return case
 
 
@@ -140,7 +145,7 @@ def other_methods_get_405(world: World, client: Client, drawn: Drawn) -> None:
     """PC902: any other method on the resource, for generated users, answers 405 (or 400 for an ID
     the server refuses), with a MessageBody."""
     for method, case in drawn.other_methods:
-        user = world.prefix + "pbt-" + str(case.path_parameters["user-id"])
+        user = _own_user(world, case.path_parameters["user-id"])
         exchange = client.send(method, f"/v1/apps/{segment(world.app_a)}/users/{segment(user)}")
         if exchange.status == 400:  # a server may refuse an ID it does not accept
             check_message_body(exchange, "PC902")

@@ -72,8 +72,10 @@ class Outcome:
 
 
 @dataclass
-class Order:
-    """What the worker needs of the run when clause 9 begins."""
+class RunData:
+    """What clause 9 shares with the rest of the run, in both directions: the run's prefix and
+    applications, what it created (its clean-up removes it), the number `World.name` gives next, and
+    the ledger of what the run wrote."""
 
     prefix: str
     app_a: str
@@ -83,24 +85,41 @@ class Order:
     next_name: int
     ledger_members: dict[tuple[str, str], dict[str, Any]]
     ledger_dates: dict[tuple[str, str], set[Any]]
+
+    @classmethod
+    def of(cls, world: World, ledger: Ledger) -> RunData:
+        return cls(world.prefix, world.app_a, world.app_b, list(world.created_apps), set(world.seeded_users),
+                   world.next_number(), ledger.members, ledger.effective_dates)  # fmt: skip
+
+    def world(self, client: Client) -> World:
+        """In the worker: the run's world, with `client` holding the run's ledger."""
+        client.ledger = Ledger(self.ledger_members, self.ledger_dates)
+        return World(client, self.prefix, self.app_a, self.app_b, self.created_apps, self.seeded_users,
+                     itertools.count(self.next_name))  # fmt: skip
+
+    def into(self, world: World, ledger: Ledger) -> None:
+        """In the suite's process: what the worker created, numbered and wrote, taken over."""
+        world.created_apps[:] = self.created_apps
+        world.seeded_users.update(self.seeded_users)
+        world.number_from(self.next_name)
+        ledger.members.clear()
+        ledger.members.update(self.ledger_members)
+        ledger.effective_dates.clear()
+        ledger.effective_dates.update(self.ledger_dates)
+
+
+@dataclass
+class Order:
+    """The suite's one order: the run's data, and the checks to run."""
+
+    data: RunData
     checks: list[str]
 
 
 @dataclass
 class Answer:
     outcomes: dict[str, Outcome]
-    created_apps: list[str]
-    seeded_users: set[str]
-    next_name: int
-    ledger_members: dict[tuple[str, str], dict[str, Any]]
-    ledger_dates: dict[tuple[str, str], set[Any]]
-
-
-def _next_name(world: World) -> int:
-    """The counter behind `world.name()`, read without using up a value."""
-    value = next(world._counter)
-    world._counter = itertools.count(value)
-    return value
+    data: RunData
 
 
 # The suite's side ------------------------------------------------------------------------------
@@ -149,9 +168,7 @@ class PropertyWorker:
         outcome.apply(client.findings)
 
     def _order(self, checks: list[str], world: World, client: Client) -> Answer:
-        ledger = client.ledger
-        self._write(Order(world.prefix, world.app_a, world.app_b, list(world.created_apps), set(world.seeded_users),
-                          _next_name(world), ledger.members, ledger.effective_dates, checks))  # fmt: skip
+        self._write(Order(RunData.of(world, client.ledger), checks))
         assert self.process.stdout is not None
         try:
             answer: Answer = pickle.load(self.process.stdout)
@@ -161,13 +178,7 @@ class PropertyWorker:
             told = self.launched.errors.read().decode(errors="replace").strip().splitlines()[-15:]
             raise PropertyWorkerError(f"the property worker ended (exit code {code}) without answering "
                                       f"({type(error).__name__}): " + "\n".join(told)) from None  # fmt: skip
-        world.created_apps[:] = answer.created_apps
-        world.seeded_users.update(answer.seeded_users)
-        world._counter = itertools.count(answer.next_name)
-        ledger.members.clear()
-        ledger.members.update(answer.ledger_members)
-        ledger.effective_dates.clear()
-        ledger.effective_dates.update(answer.ledger_dates)
+        answer.data.into(world, client.ledger)
         return answer
 
     def close(self) -> None:
@@ -231,17 +242,14 @@ def main() -> int:
     except EOFError:
         return 0  # the run ended, or selected no property-based check
     client = Client(settings, SigV4Signer(settings.region) if settings.sigv4 else None)
-    client.ledger = Ledger(order.ledger_members, order.ledger_dates)
-    world = World(client, order.prefix, order.app_a, order.app_b, order.created_apps, order.seeded_users,
-                  itertools.count(order.next_name))  # fmt: skip
+    world = order.data.world(client)
     runner = property_checks.Runner(settings, client, drawn)
     try:
         outcomes = {check_id: _outcome(check_id, runner, world, client) for check_id in order.checks}
     finally:
         runner.close()
         client.close()
-    pickle.dump(Answer(outcomes, world.created_apps, world.seeded_users, _next_name(world),
-                       client.ledger.members, client.ledger.effective_dates), answers)  # fmt: skip
+    pickle.dump(Answer(outcomes, RunData.of(world, client.ledger)), answers)
     answers.flush()
     # Answered: nothing is left to clean up, and the interpreter's own teardown (a tenth of a second
     # with Schemathesis loaded) would only delay the suite, which waits for the worker to end.

@@ -137,7 +137,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     if worker is not None and not selected:
         worker.close()  # nothing for it to do
         del config.stash[PROPERTY_WORKER_KEY]
-    # What is alive now (the imported modules of pytest, Schemathesis, Hypothesis…) lives until the
+    # What is alive now (the imported modules of pytest and the suite's libraries…) lives until the
     # end: moved out of the collector's reach, so that the collections of the run, and those pytest
     # forces at its end, do not walk it again and again.
     gc.freeze()

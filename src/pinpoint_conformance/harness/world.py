@@ -60,6 +60,16 @@ class World:
         """A new run-unique ID, readable in reports: prefix + label + counter."""
         return f"{self.prefix}{label}-{next(self._counter)}"
 
+    def next_number(self) -> int:
+        """The number `name()` gives next, without using it up."""
+        value = next(self._counter)
+        self._counter = itertools.count(value)
+        return value
+
+    def number_from(self, value: int) -> None:
+        """Go on numbering from `value` (where another process that named IDs of the run stopped)."""
+        self._counter = itertools.count(value)
+
     def unknown_application(self, label: str) -> str:
         """An application ID of the form of a real one (32 hex digits) that no server assigned."""
         return hashlib.sha256(f"{self.prefix}unknown-{label}".encode()).hexdigest()[:32]
