@@ -31,13 +31,19 @@ class ServerProcess:
         wait_until_listening(self.port, self.process, timeout, name="the reference server")
 
     def stop(self) -> None:
-        if self.process.stdin is not None:
-            self.process.stdin.close()  # the server's watch thread exits at end-of-file
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        end_through_stdin(self.process, timeout=10)  # the server's watch thread exits at end-of-file
+
+
+def end_through_stdin(process: subprocess.Popen[bytes], timeout: float) -> None:
+    """End a child that exits when its standard input closes (the embedded server, the property
+    worker): close it, wait, and kill the child if it has not ended within `timeout` seconds."""
+    if process.stdin is not None:
+        process.stdin.close()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def free_port() -> int:

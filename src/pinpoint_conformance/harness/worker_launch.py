@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from ..early import Early
+from ..server_process import end_through_stdin
 
 
 @dataclass
@@ -21,13 +22,7 @@ class Launched:
 
     def close(self) -> None:
         """End the worker: closing its input ends its next read; it is killed if it does not end."""
-        if self.process.stdin is not None:
-            self.process.stdin.close()
-        try:
-            self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        end_through_stdin(self.process, timeout=5)
         if self.process.stdout is not None:
             self.process.stdout.close()
         self.errors.close()
