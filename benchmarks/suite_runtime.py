@@ -163,6 +163,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from benchmarks import provenance
 from benchmarks.comparison import SEED
 from pinpoint_conformance import spec
 from pinpoint_conformance.harness.settings import DEFAULT_MAX_EXAMPLES, DEFAULT_TIMEOUT
@@ -306,12 +307,16 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--before", type=Path, help="a checkout of an older commit: its main job is timed too")
     args = parser.parse_args()
+    started, where, measured = provenance.utc_now(), provenance.machine(), provenance.commit()
     rows = measure(args.repeat, args.before)
     text = table(rows)
     print(text)
-    header = (f"Measured {time.strftime('%Y-%m-%d')} by `python -m benchmarks.suite_runtime --repeat {args.repeat}` "
-              f"on a {os.cpu_count()}-core machine; wall times include process start-up. The last column is the "
-              "suite's median without a bytecode cache divided by the row's median.\n\n")  # fmt: skip
+    before = f" --before {args.before.name}" if args.before else ""
+    older = f"; the older checkout (`--before`) at commit {provenance.commit(args.before)}" if args.before else ""
+    header = (f"Measured {started} to {provenance.utc_now()[11:]} by `python -m benchmarks.suite_runtime --repeat "
+              f"{args.repeat}{before}` at commit {measured}{older}. Machine: {where}. Wall times include process "
+              "start-up. The last column is the suite's median without a bytecode cache divided by the row's "
+              "median.\n\n")  # fmt: skip
     REPORTS.mkdir(exist_ok=True)
     (REPORTS / "suite-runtime.md").write_text("# Suite runtime\n\n" + header + text + "\n")
     (REPORTS / "suite-runtime.json").write_text(json.dumps([asdict(r) | {"median": r.median} for r in rows], indent=2))

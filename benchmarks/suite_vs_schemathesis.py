@@ -41,10 +41,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import datetime
 import json
-import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -53,6 +50,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from benchmarks import provenance
 from benchmarks.comparison import (
     EXCLUDING,
     PLAIN,
@@ -118,11 +116,7 @@ def measure(variant: Variant, budget: Budget, document: str) -> Row:
 
 
 def machine() -> str:
-    commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True,
-                            check=False).stdout.strip()  # fmt: skip
-    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
-    return (f"{os.cpu_count()} cores, {platform.platform()}, Python {platform.python_version()}, load average "
-            f"{load} at the start; Schemathesis {version('schemathesis')}; commit {commit or 'unknown'}")  # fmt: skip
+    return f"{provenance.machine()}; Schemathesis {version('schemathesis')}; commit {provenance.commit()}"
 
 
 def method(defaults: dict[str, Any], variants: list[Variant], operations: int, started: str, where: str) -> list[str]:
@@ -185,7 +179,7 @@ def main() -> None:
     defaults = suite_defaults()
     bundle = spec.load_bundle()
     document = json.dumps(bundle)
-    started = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    started = provenance.utc_now()
     operations = sum(verb in OPERATION_METHODS for item in bundle["paths"].values() for verb in item)
     header = method(defaults, variants, operations, started, machine())
     rows = []

@@ -40,6 +40,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from benchmarks import provenance
 from benchmarks.suite_runtime import run_suite, target
 from pinpoint_conformance import spec
 from pinpoint_conformance.harness.settings import DEFAULT_MAX_EXAMPLES
@@ -132,11 +133,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
+    started, where, measured = provenance.utc_now(), provenance.machine(), provenance.commit()
     results = measure(args.repeat)
     text = table(results)
     print(text)
-    header = (f"Measured {time.strftime('%Y-%m-%d %H:%M')} by `python -m benchmarks.verdict_floor --repeat "
-              f"{args.repeat}` on a {os.cpu_count()}-core machine, PYTHONDONTWRITEBYTECODE=1; medians of "
+    header = (f"Measured {started} to {provenance.utc_now()[11:]} by `python -m benchmarks.verdict_floor --repeat "
+              f"{args.repeat}` at commit {measured}. Machine: {where}. PYTHONDONTWRITEBYTECODE=1; medians of "
               f"{args.repeat} runs, interleaved. The floor is what the design costs before any code of the "
               "suite's own runs (see the script's docstring).\n\n")  # fmt: skip
     REPORTS.mkdir(exist_ok=True)

@@ -1,0 +1,39 @@
+"""Where a benchmark's figures come from: the commit measured, when, and the machine with its load.
+
+These machines are shared and their speed drifts from hour to hour (the same commit's main job took
+3.4 s one day and 1.2 s the next), so a figure in a report is only worth its date, its commit and
+the load it was measured under; and only figures taken within one run compare.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import platform
+import subprocess
+from pathlib import Path
+
+from proof.processes import ROOT
+
+
+def _git(root: Path, *arguments: str) -> str:
+    result = subprocess.run(["git", *arguments], cwd=root, capture_output=True, text=True, check=False)
+    return result.stdout.strip() if result.returncode == 0 else ""
+
+
+def commit(root: Path = ROOT) -> str:
+    """The commit checked out at `root`, and whether the code measured differs from it. Files under
+    reports/ are not counted: the benchmarks themselves rewrite them."""
+    head = _git(root, "rev-parse", "--short", "HEAD") or "unknown"
+    changed = _git(root, "status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)reports")
+    return f"{head} with uncommitted changes" if changed else head
+
+
+def utc_now() -> str:
+    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def machine() -> str:
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    return (f"{os.cpu_count()} cores, {platform.platform()}, Python {platform.python_version()}, "
+            f"load average {load} at the start")  # fmt: skip
