@@ -30,11 +30,12 @@ Schemathesis' detections are also counted "beyond its baseline": reporting somet
 report on the reference server. The tables are printed and written to reports/comparison.md, the
 per-target rows to reports/comparison.json.
 
-Duration, measured over the whole catalogue at b86cdf7 (2026-11-30 on a shared 2-core machine,
-106 targets: the reference server and 105 variants): 71 minutes, 70.3 of them in the tools' own
-runs; the suite's median 5.4 s a target, Schemathesis' 14.1 s and 17.6 s. The slowest targets, for
-the three tools together: the slow variant (50 ms per response) 166 s, false-gzip 150 s,
-intermittent-hang 54 s and nothing-listening 46 s.
+Duration, measured over the whole catalogue at 00d1512 (2026-11-30 14:21-14:45 UTC on a shared
+2-core machine, 106 targets: the reference server and 105 variants): 23 minutes, 22.4 of them in the
+tools' own runs; the suite's median 1.4 s a target, Schemathesis' 4.2 s and 5.2 s. The slowest
+targets, for the three tools together: the slow variant (50 ms per response) 141 s, false-gzip 43 s,
+intermittent-hang 25 s and stalled-stream 17 s. (At b86cdf7, 04:07-05:18 UTC the same day, a slower
+hour of the machine, the whole catalogue took 71 minutes, with the same detections in every cell.)
 """
 
 from __future__ import annotations
