@@ -30,8 +30,14 @@ def commit(root: Path = ROOT) -> str:
     return f"{head} with uncommitted changes" if changed else head
 
 
-def utc_now() -> str:
-    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+def now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+def when(started: datetime.datetime, ended: datetime.datetime | None = None) -> str:
+    """When a run was measured, in UTC: "2026-11-30 14:49 UTC", or with its end "... UTC to 14:53 UTC"."""
+    text = f"{started:%Y-%m-%d %H:%M} UTC"
+    return f"{text} to {ended:%H:%M} UTC" if ended is not None else text
 
 
 def machine() -> str:

@@ -315,13 +315,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--before", type=Path, help="a checkout of an older commit: its main job is timed too")
     args = parser.parse_args()
-    started, where, measured = provenance.utc_now(), provenance.machine(), provenance.commit()
+    started, where, measured = provenance.now(), provenance.machine(), provenance.commit()
     rows = measure(args.repeat, args.before)
     text = table(rows)
     print(text)
     before = f" --before {args.before.name}" if args.before else ""
     older = f"; the older checkout (`--before`) at commit {provenance.commit(args.before)}" if args.before else ""
-    header = (f"Measured {started} to {provenance.utc_now()[11:]} by `python -m benchmarks.suite_runtime --repeat "
+    header = (f"Measured {provenance.when(started, provenance.now())} by `python -m benchmarks.suite_runtime --repeat "
               f"{args.repeat}{before}` at commit {measured}{older}. Machine: {where}. Wall times include process "
               "start-up. The last column is the suite's median without a bytecode cache divided by the row's "
               "median.\n\n")  # fmt: skip

@@ -180,7 +180,7 @@ def main() -> None:
     defaults = suite_defaults()
     bundle = spec.load_bundle()
     document = json.dumps(bundle)
-    started = provenance.utc_now()
+    started = provenance.when(provenance.now())
     operations = sum(verb in OPERATION_METHODS for item in bundle["paths"].values() for verb in item)
     header = method(defaults, variants, operations, started, machine())
     rows = []

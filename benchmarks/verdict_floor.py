@@ -133,11 +133,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    started, where, measured = provenance.utc_now(), provenance.machine(), provenance.commit()
+    started, where, measured = provenance.now(), provenance.machine(), provenance.commit()
     results = measure(args.repeat)
     text = table(results)
     print(text)
-    header = (f"Measured {started} to {provenance.utc_now()[11:]} by `python -m benchmarks.verdict_floor --repeat "
+    header = (f"Measured {provenance.when(started, provenance.now())} by `python -m benchmarks.verdict_floor --repeat "
               f"{args.repeat}` at commit {measured}. Machine: {where}. PYTHONDONTWRITEBYTECODE=1; medians of "
               f"{args.repeat} runs, interleaved. The floor is what the design costs before any code of the "
               "suite's own runs (see the script's docstring).\n\n")  # fmt: skip
