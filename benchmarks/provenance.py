@@ -1,7 +1,7 @@
 """Where a benchmark's figures come from: the commit measured, when, and the machine with its load.
 
 These machines are shared and their speed drifts from hour to hour: commit a20ff56's main job took
-a median of 8.8 s at 11:09-11:19 UTC on 2026-11-30 and 2.9 s at 14:49-14:53 UTC the same day, by the
+a median of 8.8 s at 11:09-11:19 UTC on 2026-11-30 and 2.8 s at 15:38-15:42 UTC the same day, by the
 same script. A figure in a report is only worth its date, its commit and the load it was measured
 under; and only figures taken within one run compare.
 """
