@@ -12,8 +12,8 @@ import pytest
 
 from pinpoint_conformance.harness.client import Client
 from pinpoint_conformance.harness.exchange import Exchange
-from pinpoint_conformance.harness.failures import ConformanceFailure, Findings
-from pinpoint_conformance.harness.property_worker import Outcome, PropertyWorker, PropertyWorkerError
+from pinpoint_conformance.harness.failures import ConformanceFailure, Findings, NotApplicable
+from pinpoint_conformance.harness.property_worker import Outcome, PropertyWorker, PropertyWorkerError, _outcome
 from pinpoint_conformance.harness.settings import Settings
 from pinpoint_conformance.harness.worker_launch import Launched
 from pinpoint_conformance.harness.world import World
@@ -46,6 +46,30 @@ def test_a_skip_and_an_error_keep_their_reasons() -> None:
     with pytest.raises(PropertyWorkerError, match=r"KeyError: 'Id' at checks\.py:12"):
         Outcome("error", Findings(), reason="KeyError: 'Id' at checks.py:12").apply(Findings())
     Outcome("pass", Findings()).apply(None)  # passes: nothing raised
+
+
+def test_a_check_that_does_not_apply_is_a_skip_with_its_reason_in_the_worker() -> None:
+    class Runner:
+        def run(self, check_id: str, world: World) -> None:
+            raise NotApplicable("stateful sequences create applications; not with --app-id")
+
+    world, client = _world()
+    outcome = _outcome("PC903", Runner(), world, client)
+    assert (outcome.status, outcome.reason) == ("skip", "stateful sequences create applications; not with --app-id")
+
+
+def test_the_worker_and_the_embedded_server_import_no_pytest() -> None:
+    """Both start while the suite's process starts, on the same two cores: pytest would cost each a
+    twentieth of a second of start-up that neither needs. The worker imports its two modules; the
+    server's process builds every command's options (`serve --help` stops right after)."""
+    code = ("import contextlib, sys\n"
+            "from pinpoint_conformance.harness import property_checks, property_worker\n"
+            "from pinpoint_conformance import cli\n"
+            "with contextlib.suppress(SystemExit), contextlib.redirect_stdout(None):\n"
+            "    cli.main(['serve', '--help'])\n"
+            "print(sorted(name for name in sys.modules if name.split('.')[0] in ('pytest', '_pytest')))")  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip() == "[]"
 
 
 def test_a_worker_that_ends_without_answering_fails_every_check_it_owed_with_its_last_words() -> None:

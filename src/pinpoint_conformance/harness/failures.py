@@ -38,6 +38,11 @@ class ConformanceFailure(AssertionError):
         return "\n".join(lines)
 
 
+class NotApplicable(Exception):
+    """A check that cannot run in this run (the message says why): reported as skipped. Raised
+    where pytest is not imported, in the property worker; the suite's process turns it into a skip."""
+
+
 def fail(check_id: str, message: str, *exchanges: Exchange | None) -> NoReturn:
     """Fail `check_id`: raises, so that no caller can forget to."""
     raise ConformanceFailure(check_id, message, *exchanges)

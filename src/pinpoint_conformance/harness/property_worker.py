@@ -27,11 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from .client import Client, SigV4Signer
 from .exchange import SENSITIVE_HEADERS
-from .failures import ConformanceFailure, Findings
+from .failures import ConformanceFailure, Findings, NotApplicable
 from .settings import Settings
 from .worker_launch import Launched, launch
 from .world import World
@@ -66,6 +64,8 @@ class Outcome:
             raise ConformanceFailure(self.failure["check_id"], self.failure["message"], *self.failure["exchanges"],
                                      blocks_run=self.failure["blocks_run"])  # fmt: skip
         if self.status == "skip":
+            import pytest  # the suite's process has it; the worker, which never applies an outcome, does not
+
             pytest.skip(self.reason)
         if self.status == "error":
             raise PropertyWorkerError(self.reason)
@@ -210,8 +210,8 @@ def _outcome(check_id: str, runner: Any, world: World, client: Client) -> Outcom
         parts = {"check_id": failure.check_id, "message": failure.message, "exchanges": failure.exchanges,
                  "blocks_run": failure.blocks_run}  # fmt: skip
         return Outcome("fail", findings, parts)
-    except pytest.skip.Exception as skipped:
-        return Outcome("skip", findings, reason=skipped.msg)
+    except NotApplicable as skipped:
+        return Outcome("skip", findings, reason=str(skipped))
     except Exception as error:  # told to the suite's process, which reports it as the check's failure
         where = traceback.extract_tb(error.__traceback__)[-1]
         return Outcome("error", findings, reason=f"{type(error).__name__}: {error} at {Path(where.filename).name}:"

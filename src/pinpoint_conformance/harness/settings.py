@@ -6,11 +6,16 @@ import os
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import pytest
+from typing import TYPE_CHECKING, Any
 
 from .checks import Profile
+
+if TYPE_CHECKING:
+    import pytest
+
+# pytest is imported where it is used, not here: the embedded server's process (the CLI builds every
+# command's options) and the property worker's import this module, and neither needs pytest, a
+# twentieth of a second of start-up each (benchmarks/suite_runtime.py).
 
 ENV_BASE_URL = "PINPOINT_BASE_URL"
 # A run is deterministic unless asked otherwise: the same server gets the same requests and so the
@@ -34,6 +39,8 @@ def parse_seed(text: str | int | None) -> int:
     try:
         return int(text)
     except ValueError:
+        import pytest
+
         raise pytest.UsageError(f"--seed wants a number or 'random', got {text!r}") from None
 
 
@@ -140,6 +147,8 @@ def add_options(parser: pytest.Parser) -> None:
 def _parse_header(text: str) -> tuple[str, str]:
     name, sep, value = text.partition(":")
     if not sep or not name.strip():
+        import pytest
+
         raise pytest.UsageError(f"--header wants 'NAME: VALUE', got {text!r}")
     return name.strip(), value.strip()
 
@@ -170,6 +179,8 @@ class Settings:
 
     @classmethod
     def from_config(cls, config: pytest.Config) -> Settings:
+        import pytest
+
         option = config.option
         base_url = option.base_url or os.environ.get(ENV_BASE_URL)
         if not base_url:
