@@ -4,13 +4,14 @@ what a server answers, or compare a server with one."""
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
+from . import __version__, early
 
 
 def _fraction(text: str) -> float:
@@ -54,6 +55,8 @@ def _suite_arguments(args: argparse.Namespace) -> list[str]:
 
 
 def _run(args: argparse.Namespace, pytest_args: list[str]) -> int:
+    gc.disable()  # until the session starts (early.GC_PAUSED)
+    early.GC_PAUSED.put(True)
     # The property worker and, with no --base-url, the embedded reference server are started before
     # pytest is imported, so that their start-up overlaps all of the suite's; the suite's plugin
     # takes them (or ends them, when the run does not use them).
@@ -78,7 +81,11 @@ def _run(args: argparse.Namespace, pytest_args: list[str]) -> int:
     unused = ("schemathesis", "hypothesispytest", "anyio", "typeguard")
     options = [str(suite_dir()), "--assert=plain", *(f"-pno:{name}" for name in unused), *_suite_arguments(args),
                *pytest_args]  # fmt: skip
-    return int(pytest.main(options))
+    try:
+        return int(pytest.main(options))
+    finally:
+        if early.GC_PAUSED.take():  # pytest stopped before the session started (a usage error)
+            gc.enable()
 
 
 def _compare(args: argparse.Namespace, pytest_args: list[str]) -> int:

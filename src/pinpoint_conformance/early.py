@@ -1,6 +1,7 @@
-"""Processes the `run` command starts before it imports pytest (the embedded reference server, the
-property worker), so that their start-up overlaps all of the suite's own. The suite's plugin takes
-each one once, and ends it when the run turns out not to use it."""
+"""What the `run` command sets going before it imports pytest, for the suite's plugin to take once:
+the processes it starts (the embedded reference server, the property worker), so that their
+start-up overlaps all of the suite's own, and which the plugin ends when the run turns out not to
+use them; and the pause of garbage collection while the suite's process imports."""
 
 from __future__ import annotations
 
@@ -20,3 +21,9 @@ class Early(Generic[T]):
         """What was put, once; None when nothing was, or it was taken already."""
         started, self._started = self._started, None
         return started
+
+
+# Set by the `run` command, which turns garbage collection off until the session starts: importing
+# pytest, the suite and their libraries makes little garbage, and each collection meanwhile walked
+# every object imported so far (a tenth of the suite's start-up). The session turns it back on.
+GC_PAUSED: Early[bool] = Early()

@@ -4,6 +4,7 @@ inside an existing application (touching only its own users), and writes every r
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -233,3 +234,31 @@ def test_an_option_another_plugin_declared_first_stops_the_suite_not_pytest(tmp_
     assert suite.returncode == 4, suite.stdout + suite.stderr
     assert "another installed pytest plugin already declares --timeout" in suite.stderr
     assert "-p no:NAME" in suite.stderr
+
+
+def test_the_session_resumes_garbage_collection_that_the_run_command_paused() -> None:
+    from pinpoint_conformance.early import GC_PAUSED
+    from pinpoint_conformance.harness import session
+
+    gc.disable()
+    try:
+        session.pytest_sessionstart(None)  # type: ignore[arg-type] (not paused by `run`: left as it is)
+        assert not gc.isenabled()
+        GC_PAUSED.put(True)
+        session.pytest_sessionstart(None)  # type: ignore[arg-type]
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
+def test_the_run_command_resumes_garbage_collection_when_pytest_stops_before_the_session() -> None:
+    """A usage error ends the run before the session starts: a caller of `cli.main` gets its process
+    back with garbage collection on."""
+    code = ("import gc\n"
+            "from pinpoint_conformance.cli import main\n"
+            "status = main(['run', '--base-url', 'http://127.0.0.1:9', '--no-property-worker', '--seed', 'abc',\n"
+            "               '-p', 'no:cacheprovider'])\n"
+            "print('exit', status, 'gc enabled', gc.isenabled())")  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip().splitlines()[-1] == "exit 4 gc enabled True", done.stdout[-2000:] + done.stderr[-2000:]

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from ..early import GC_PAUSED
 from ..parity.session import ParitySession
 from ..parity.transcript import SETUP
 from ..reporting.collector import Collector
@@ -127,6 +128,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             continue
         if check.profile > settings.profile:
             item.add_marker(pytest.mark.skip(reason=f"{check.id} runs under --profile {check.profile.name.lower()}"))
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if GC_PAUSED.take():  # the `run` command paused collection while this process imported
+        gc.freeze()
+        gc.enable()
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
