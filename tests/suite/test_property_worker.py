@@ -4,6 +4,7 @@ with the worker's own last words, never as a hang or a traceback of the suite.""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tempfile
@@ -13,7 +14,13 @@ import pytest
 from pinpoint_conformance.harness.client import Client
 from pinpoint_conformance.harness.exchange import Exchange
 from pinpoint_conformance.harness.failures import ConformanceFailure, Findings, NotApplicable
-from pinpoint_conformance.harness.property_worker import Outcome, PropertyWorker, PropertyWorkerError, _outcome
+from pinpoint_conformance.harness.property_worker import (
+    Outcome,
+    PropertyWorker,
+    PropertyWorkerError,
+    _order_waiting,
+    _outcome,
+)
 from pinpoint_conformance.harness.settings import Settings
 from pinpoint_conformance.harness.worker_launch import Launched
 from pinpoint_conformance.harness.world import World
@@ -87,3 +94,12 @@ def test_a_worker_that_ends_without_answering_fails_every_check_it_owed_with_its
     finally:
         worker.close()
     assert process.returncode == 3
+
+
+def test_the_worker_warms_up_only_while_the_suite_is_not_waiting_for_it() -> None:
+    read, write = os.pipe()
+    with os.fdopen(read, "rb") as orders, os.fdopen(write, "wb") as suite:
+        assert not _order_waiting(orders)
+        suite.write(b"an order")
+        suite.flush()
+        assert _order_waiting(orders)

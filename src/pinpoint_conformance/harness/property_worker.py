@@ -21,6 +21,7 @@ import importlib
 import itertools
 import os
 import pickle
+import select
 import subprocess
 import sys
 import traceback
@@ -202,6 +203,14 @@ def _import_ahead() -> None:
             importlib.import_module(name)
 
 
+def _order_waiting(orders: Any) -> bool:
+    """Whether the suite's order has arrived (False where pipes cannot be polled, as on Windows)."""
+    try:
+        return bool(select.select([orders], [], [], 0)[0])
+    except (OSError, ValueError):
+        return False
+
+
 def _outcome(check_id: str, runner: Any, world: World, client: Client) -> Outcome:
     findings = Findings()
     client.findings = findings
@@ -243,6 +252,8 @@ def main() -> int:
     drawn = property_checks.draw_examples(settings)
     property_checks._state_machine_base()
     _import_ahead()
+    if not _order_waiting(orders):  # the suite is not waiting yet: time to spare
+        property_checks.warm_up(settings)
     gc.freeze()
     try:
         order: Order = pickle.load(orders)
