@@ -13,13 +13,11 @@ import contextlib
 import gc
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from ..early import GC_PAUSED
-from ..parity.session import ParitySession
-from ..parity.transcript import SETUP
 from ..reporting.collector import Collector
 from . import checks, worker_launch
 from .checks import Profile
@@ -30,6 +28,10 @@ from .plugin import SERVER_KEY, WORKERINPUT_KEY
 from .property_worker import PROPERTY_CHECKS, PropertyWorker
 from .settings import Settings, parse_seed
 from .world import World
+
+if TYPE_CHECKING:
+    # Imported where a run records or compares a transcript, the only runs that use them.
+    from ..parity.session import ParitySession
 
 # Checks whose findings are warnings under core and aws, failures under strict.
 STRICT_FAILURES = {"PC604"}
@@ -93,6 +95,8 @@ def _parity_session(config: pytest.Config, settings: Settings) -> ParitySession 
         return None
     if _is_worker(config) or config.getoption("numprocesses", None):
         raise pytest.UsageError("pinpoint-conformance: --record and --transcript run without xdist (-n)")
+    from ..parity.session import ParitySession
+
     parity = ParitySession(settings)
     config.stash[PARITY_KEY] = parity
     config.pluginmanager.register(parity, "pinpoint-conformance-parity")
@@ -110,7 +114,7 @@ def pytest_configure_node(node: Any) -> None:
 SETTINGS_KEY = pytest.StashKey[Settings]()
 SIGNER_KEY = pytest.StashKey[SigV4Signer]()
 FINDINGS_KEY = pytest.StashKey[Findings]()
-PARITY_KEY = pytest.StashKey[ParitySession]()
+PARITY_KEY = pytest.StashKey["ParitySession"]()
 PROPERTY_WORKER_KEY = pytest.StashKey[PropertyWorker]()
 PROPERTY_CHECKS_KEY = pytest.StashKey[list[str]]()
 
@@ -221,11 +225,20 @@ def client(settings: Settings, request: pytest.FixtureRequest) -> Iterator[Clien
     client.close()
 
 
+def _setup_section(parity: ParitySession | None) -> contextlib.AbstractContextManager[Any]:
+    """Where a transcript keeps the run's set-up (its applications and seeded users), if one is kept."""
+    if parity is None:
+        return contextlib.nullcontext()
+    from ..parity.transcript import SETUP
+
+    return parity.recorder.section(SETUP)
+
+
 @pytest.fixture(scope="session")
 def world(client: Client, settings: Settings, request: pytest.FixtureRequest) -> Iterator[World]:
     worker = getattr(request.config, "workerinput", {}).get("workerid", "w0")
     parity = request.config.stash.get(PARITY_KEY, None)
-    with parity.recorder.section(SETUP) if parity else contextlib.nullcontext():
+    with _setup_section(parity):
         world = World.start(client, worker)
     yield world
     if client.settings.keep_data:
