@@ -82,34 +82,55 @@ def test_throttling_past_the_budget_fails_pc802() -> None:
     assert raised.value.check_id == "PC802" and "after 3 attempts" in raised.value.message
 
 
-def test_the_request_target_is_sent_exactly_as_the_check_wrote_it() -> None:
-    """urllib3 would repair a malformed escape ("%ZZ" -> "%25ZZ") and encode literal "{" or "|":
-    then those hostile IDs would never reach a server. The client puts them on the wire as written."""
+@contextmanager
+def request_lines_recorded(requests: int) -> Iterator[tuple[str, list[bytes]]]:
+    """A server at the URL yielded that keeps the request line of each of its first `requests`
+    requests (one connection each) and answers 200 {}; the lines are complete once the block ends."""
     import socket
     import threading
 
-    request_lines: list[bytes] = []
+    lines: list[bytes] = []
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))
         listener.listen(4)
 
         def serve() -> None:
-            for _ in range(3):
+            for _ in range(requests):
                 connection, _ = listener.accept()
                 with connection:
-                    request_lines.append(connection.recv(65536).split(b"\r\n", 1)[0])
+                    lines.append(connection.recv(65536).split(b"\r\n", 1)[0])
                     connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                                        b"Content-Length: 2\r\nConnection: close\r\n\r\n{}")  # fmt: skip
 
         thread = threading.Thread(target=serve, daemon=True)
         thread.start()
-        client = Client(Settings(base_url=f"http://127.0.0.1:{listener.getsockname()[1]}"))
-        targets = ["/v1/apps/x/users/a%ZZb", "/v1/apps/x/users/a%", '/v1/apps/x/users/a{|}^`"<>\\b']
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}", lines
+        thread.join(timeout=5)
+
+
+def test_the_request_target_is_sent_exactly_as_the_check_wrote_it() -> None:
+    """urllib3 would repair a malformed escape ("%ZZ" -> "%25ZZ") and encode literal "{" or "|":
+    then those hostile IDs would never reach a server. The client puts them on the wire as written."""
+    targets = ["/v1/apps/x/users/a%ZZb", "/v1/apps/x/users/a%", '/v1/apps/x/users/a{|}^`"<>\\b']
+    with request_lines_recorded(len(targets)) as (base_url, request_lines):
+        client = Client(Settings(base_url=base_url))
         for target in targets:
             client.send("GET", target)
         client.close()
-        thread.join(timeout=5)
     assert request_lines == [f"GET {target} HTTP/1.1".encode() for target in targets]
+
+
+def test_through_a_proxy_the_request_line_carries_the_whole_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a proxy the client sends to the target's own pool; with one (the environment's, as
+    requests reads it) a request goes to the proxy, with the target's whole URL on its request line."""
+    with request_lines_recorded(1) as (proxy_url, request_lines):
+        for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("HTTP_PROXY", proxy_url)
+        client = Client(Settings(base_url="http://pinpoint.invalid:4566"))
+        assert client.send("GET", "/v1/apps/x/users/a%ZZb").status == 200
+        client.close()
+    assert request_lines == [b"GET http://pinpoint.invalid:4566/v1/apps/x/users/a%ZZb HTTP/1.1"]
 
 
 def test_generated_requests_are_bounded_as_a_whole() -> None:
