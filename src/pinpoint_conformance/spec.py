@@ -6,18 +6,24 @@
 - **Conformance**: the published documents with `spec/pinpoint-conformance.overlay.yaml` applied,
   the strictness the suite enforces. `load_user_spec()` and `load_bundle()` return this view: the
   suite reads the spec only through them.
+
+`spec/views.json` holds every view as the sources produce them, with a digest of the sources and of
+the code that computes the views; `build` writes it with `spec/dist/`. A process reads it when the
+digest matches (JSON alone: parsing the YAML and applying the overlay took a fiftieth of a second of
+every suite run's start-up, in the suite's process and in the property worker's), and computes the
+views from the sources otherwise, so that an edited source is never read stale.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import hashlib
 import json
 import sys
 from functools import cache
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from . import bundling, overlay
 
@@ -27,6 +33,8 @@ OVERLAY_NAME = "pinpoint-conformance.overlay.yaml"
 DIST_NAME = "pinpoint-user-api"  # spec/dist/pinpoint-user-api.openapi-<version>.<yaml|json>
 DIST_VERSIONS = ("3.0.3", "3.1.0")
 DIST_FORMATS = ("yaml", "json")
+VIEWS_NAME = "views.json"
+VIEW_NAMES = ("published_user", "published_bundle", "conformance_user", "conformance_bundle")
 
 
 def spec_dir() -> Path:
@@ -54,37 +62,66 @@ def dist_path(version: str, fmt: str) -> Path:
     return spec_dir() / "dist" / f"{DIST_NAME}.openapi-{version}.{fmt}"
 
 
-# libyaml's safe loader when PyYAML was built with it: ten times faster than the pure-Python one,
-# which took a third of a second of every suite run's start-up (benchmarks/suite_runtime.py).
-_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+def views_path() -> Path:
+    return spec_dir() / VIEWS_NAME
 
 
 def load_yaml(path: Path) -> dict[str, Any]:
+    import yaml  # here, not at the top: a run whose views are built (spec/views.json) never parses YAML
+
+    # libyaml's safe loader when PyYAML was built with it: ten times faster than the pure-Python
+    # one, which took a third of a second of every suite run's start-up (benchmarks/suite_runtime.py).
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with path.open(encoding="utf-8") as handle:
         # A JSON round trip turns the YAML aliases (shared members) into independent copies, so
         # that changing one schema never changes another.
-        return json.loads(json.dumps(yaml.load(handle, Loader=_SafeLoader)))
+        return json.loads(json.dumps(yaml.load(handle, Loader=loader)))
 
 
-@cache
-def _documents_json() -> str:
-    """Every view, computed once per process from the source files."""
+def _computed_views() -> dict[str, Any]:
+    """Every view, computed from the source files."""
     user = load_yaml(user_spec_path())
     support = load_yaml(support_spec_path())
     strict = load_yaml(overlay_path())
     published_bundle = bundling.bundle(support, user)
-    return json.dumps({
+    return {
         "published_user": user,
         "published_bundle": published_bundle,
         # The User document lacks the support calls' schemas that some actions target.
         "conformance_user": overlay.apply(user, strict, require_matches=False),
         "conformance_bundle": overlay.apply(published_bundle, strict),
-    })  # fmt: skip
+    }
+
+
+def _sources_digest() -> str:
+    """SHA-256 of what the views are computed from: the three source documents, and the modules
+    that bundle them, apply the overlay and compute the views."""
+    digest = hashlib.sha256()
+    for path in (user_spec_path(), support_spec_path(), overlay_path(), Path(bundling.__file__),
+                 Path(overlay.__file__), Path(__file__)):  # fmt: skip
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _views_text(views: dict[str, Any]) -> str:
+    return json.dumps({"sources_sha256": _sources_digest(), "views": views}, ensure_ascii=False) + "\n"
+
+
+@cache
+def _views_json() -> dict[str, str]:
+    """Each view's JSON text, once per process: from spec/views.json when its digest is that of the
+    sources as they are, else computed from them."""
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        built = json.loads(views_path().read_text(encoding="utf-8"))
+        if built["sources_sha256"] == _sources_digest() and set(built["views"]) == set(VIEW_NAMES):
+            return {name: json.dumps(built["views"][name]) for name in VIEW_NAMES}
+    views = _computed_views()
+    return {name: json.dumps(views[name]) for name in VIEW_NAMES}
 
 
 def _view(name: str) -> dict[str, Any]:
     """One view, parsed afresh: each caller gets its own copy to change."""
-    return json.loads(_documents_json())[name]
+    return json.loads(_views_json()[name])
 
 
 def load_published_user_spec() -> dict[str, Any]:
@@ -114,27 +151,29 @@ def load_bundle() -> dict[str, Any]:
     return _view("conformance_bundle")
 
 
-class _Dumper(yaml.SafeDumper):
-    """Writes multi-line strings (the Markdown descriptions) as literal blocks, as a person would."""
-
-
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
-
-
-_Dumper.add_representer(str, _represent_str)
-
-
 def render(document: dict[str, Any], fmt: str) -> str:
     if fmt == "json":
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    return yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        """Writes multi-line strings (the Markdown descriptions) as literal blocks, as a person would."""
+
+    def represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
+
+    Dumper.add_representer(str, represent_str)
+    return yaml.dump(document, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 def built_artifacts() -> dict[Path, str]:
-    """What `spec/dist/` must hold: each released file and its text, from the sources."""
-    documents = {"3.0.3": load_published_bundle(), "3.1.0": load_published_bundle_3_1()}
-    return {dist_path(v, f): render(documents[v], f) for v in DIST_VERSIONS for f in DIST_FORMATS}
+    """What `build` writes, each file with its text, computed from the sources (never read from
+    spec/views.json): the released files of `spec/dist/`, and `spec/views.json`."""
+    views = _computed_views()
+    published = views["published_bundle"]
+    documents = {"3.0.3": published, "3.1.0": bundling.to_openapi_3_1(json.loads(json.dumps(published)))}
+    artifacts = {dist_path(v, f): render(documents[v], f) for v in DIST_VERSIONS for f in DIST_FORMATS}
+    return {**artifacts, views_path(): _views_text(views)}
 
 
 def build() -> list[Path]:
