@@ -113,6 +113,10 @@ def _add_suite_options(command: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # The suite's options (harness/settings.py) are declared for the commands that run the suite
+    # only: `serve` (the embedded server's process, which starts beside the suite's) does not need them.
+    serving = argv[:1] == ["serve"]
     parser = argparse.ArgumentParser(prog="pinpoint-conformance", description=__doc__)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -141,7 +145,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="run the conformance suite",
         description="Run the conformance suite. Options not listed here are passed to pytest (e.g. -n 2, -k listing).",
     )
-    _add_suite_options(run_cmd)
+    if not serving:
+        _add_suite_options(run_cmd)
 
     record_cmd = commands.add_parser(
         "record",
@@ -150,14 +155,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         "values replaced by placeholders. The exit code is the suite's verdict's.",
     )
     record_cmd.add_argument("--out", required=True, metavar="FILE", help="where the transcript goes")
-    _add_suite_options(record_cmd)
+    if not serving:
+        _add_suite_options(record_cmd)
     compare_cmd = commands.add_parser(
         "compare",
         help="compare a server with a recorded transcript",
         description="Run the suite against --base-url and report every difference from --transcript FILE, beyond "
         "those --tolerate FILE names. Exit 0 when nothing else differs, 1 otherwise.",
     )
-    _add_suite_options(compare_cmd)
+    if not serving:
+        _add_suite_options(compare_cmd)
 
     args, rest = parser.parse_known_args(argv)
     if args.command == "serve":

@@ -19,6 +19,7 @@ import requests
 from pinpoint_conformance.harness import checks
 from pinpoint_conformance.reference import RunningServer, create_app, start_in_thread
 from proof.suite_runs import ROOT, run_suite
+from tests.suite.imports import SERVE_HELP, imported_after
 
 CORE_CHECKS = sum(check.profile == checks.Profile.CORE for check in checks.CHECKS.values())
 
@@ -262,3 +263,10 @@ def test_the_run_command_resumes_garbage_collection_when_pytest_stops_before_the
             "print('exit', status, 'gc enabled', gc.isenabled())")  # fmt: skip
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.stdout.strip().splitlines()[-1] == "exit 4 gc enabled True", done.stdout[-2000:] + done.stderr[-2000:]
+
+
+def test_the_serve_command_loads_none_of_the_suite_and_no_pytest() -> None:
+    """`serve` is the embedded server's process, which starts beside the suite's own on the same two
+    cores: declaring the suite's options there imported its settings, its catalogue and pytest,
+    about half of the server's start-up."""
+    assert imported_after(SERVE_HELP, "pinpoint_conformance.harness", "pytest", "_pytest") == []

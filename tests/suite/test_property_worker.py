@@ -24,6 +24,7 @@ from pinpoint_conformance.harness.property_worker import (
 from pinpoint_conformance.harness.settings import Settings
 from pinpoint_conformance.harness.worker_launch import Launched
 from pinpoint_conformance.harness.world import World
+from tests.suite.imports import imported_after
 
 
 def _world() -> tuple[World, Client]:
@@ -65,18 +66,11 @@ def test_a_check_that_does_not_apply_is_a_skip_with_its_reason_in_the_worker() -
     assert (outcome.status, outcome.reason) == ("skip", "stateful sequences create applications; not with --app-id")
 
 
-def test_the_worker_and_the_embedded_server_import_no_pytest() -> None:
-    """Both start while the suite's process starts, on the same two cores: pytest would cost each a
-    twentieth of a second of start-up that neither needs. The worker imports its two modules; the
-    server's process builds every command's options (`serve --help` stops right after)."""
-    code = ("import contextlib, sys\n"
-            "from pinpoint_conformance.harness import property_checks, property_worker\n"
-            "from pinpoint_conformance import cli\n"
-            "with contextlib.suppress(SystemExit), contextlib.redirect_stdout(None):\n"
-            "    cli.main(['serve', '--help'])\n"
-            "print(sorted(name for name in sys.modules if name.split('.')[0] in ('pytest', '_pytest')))")  # fmt: skip
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
-    assert done.stdout.strip() == "[]"
+def test_the_worker_imports_no_pytest() -> None:
+    """It starts while the suite's process starts, on the same two cores: pytest would cost it a
+    twentieth of a second of start-up that it does not need."""
+    statements = "from pinpoint_conformance.harness import property_checks, property_worker"
+    assert imported_after(statements, "pytest", "_pytest") == []
 
 
 def test_a_worker_that_ends_without_answering_fails_every_check_it_owed_with_its_last_words() -> None:
