@@ -1,6 +1,6 @@
 """How long a verdict takes, as a user runs it (a process of its own, start-up included), against
 three targets, next to plain and expert Schemathesis on the same targets in the same run. Run:
-`.venv/bin/python -m benchmarks.suite_runtime [--repeat 5] [--before DIR]`; it prints a Markdown
+`.venv/bin/python -m benchmarks.suite_runtime [--repeat 5] [--before DIR]...`; it prints a Markdown
 table and writes it with the raw times to reports/suite-runtime.{md,json}.
 
 Targets: the embedded reference server (the main job, `pinpoint-conformance run` with no URL: the
@@ -9,7 +9,7 @@ minimal standard-library server in proof/independent/ (`--base-url`). Every suit
 with PYTHONDONTWRITEBYTECODE=1 (no bytecode cache, as in many CI and container images) and without
 it (after a cache-warming run). Without a cache the suite also runs with `--no-property-worker`
 (clause 9 in the suite's own process, as before the property worker), alternating run by run with
-the default. `--before DIR` adds the main job run from another checkout (e.g. a
+the default. `--before DIR` (repeatable) adds the main job run from another checkout (e.g. a
 `git worktree` of an older commit), so that a before/after ratio comes from one run.
 
 The Schemathesis rows (the pinned CLI, a fresh folder each run, the same seed and budget as the
@@ -257,7 +257,7 @@ TARGETS = ("embedded reference server (main job)", "reference server (--base-url
            "standard-library server (proof/independent)")  # fmt: skip
 
 
-def measure(repeat: int, before: Path | None) -> list[Row]:
+def measure(repeat: int, befores: list[Path]) -> list[Row]:
     no_cache = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     cache = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     rows: list[Row] = []
@@ -274,7 +274,7 @@ def measure(repeat: int, before: Path | None) -> list[Row]:
             runs = [run_suite(base_url, cache) for _ in range(repeat)]
             rows.append(Row(name, "pinpoint-conformance", "yes", [t for t, _ in runs], runs[-1][1]))
             print(*rows[-3:], sep="\n", flush=True)
-            if before is not None and base_url is None:
+            for before in befores if base_url is None else []:
                 old = {**no_cache, "PYTHONPATH": f"{before / 'src'}:{before}"}
                 # This venv's pytest11 entry point names a module the older checkout may not have.
                 blocked = ("-p", "no:pinpoint_conformance.harness.plugin")
@@ -313,14 +313,16 @@ def table(rows: list[Row]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--before", type=Path, help="a checkout of an older commit: its main job is timed too")
+    parser.add_argument("--before", type=Path, action="append", default=[],
+                        help="a checkout of an older commit: its main job is timed too (repeatable)")  # fmt: skip
     args = parser.parse_args()
     started, where, measured = provenance.now(), provenance.machine(), provenance.commit()
     rows = measure(args.repeat, args.before)
     text = table(rows)
     print(text)
-    before = f" --before {args.before.name}" if args.before else ""
-    older = f"; the older checkout (`--before`) at commit {provenance.commit(args.before)}" if args.before else ""
+    before = "".join(f" --before {path.name}" for path in args.before)
+    older = "".join(f"; the older checkout {path.name} (`--before`) at commit {provenance.commit(path)}"
+                    for path in args.before)  # fmt: skip
     header = (f"Measured {provenance.when(started, provenance.now())} by `python -m benchmarks.suite_runtime --repeat "
               f"{args.repeat}{before}` at commit {measured}{older}. Machine: {where}. Wall times include process "
               "start-up. The last column is the suite's median without a bytecode cache divided by the row's "
