@@ -24,8 +24,8 @@ def _fraction(text: str) -> float:
 def _serve(args: argparse.Namespace) -> int:
     # Imported here, not at the top: `run` must hand pytest a process that has not imported the
     # server's stack yet (pytest rewrites the asserts of plugins it loads itself).
+    from .lifeline import exit_when_stdin_closes
     from .reference import FaultOptions, create_app, serve
-    from .server_process import exit_when_stdin_closes
 
     if args.exit_when_stdin_closes:
         exit_when_stdin_closes()

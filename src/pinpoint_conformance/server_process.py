@@ -9,15 +9,14 @@ benchmarks/suite_runtime.py)."""
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
-import threading
 import time
 from dataclasses import dataclass
 
 from .early import Early
+from .lifeline import end_through_stdin
 
 
 @dataclass
@@ -32,18 +31,6 @@ class ServerProcess:
 
     def stop(self) -> None:
         end_through_stdin(self.process, timeout=10)  # the server's watch thread exits at end-of-file
-
-
-def end_through_stdin(process: subprocess.Popen[bytes], timeout: float) -> None:
-    """End a child that exits when its standard input closes (the embedded server, the property
-    worker): close it, wait, and kill the child if it has not ended within `timeout` seconds."""
-    if process.stdin is not None:
-        process.stdin.close()
-    try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def free_port() -> int:
@@ -82,15 +69,3 @@ def start() -> ServerProcess:
 
 # The server the `run` command started before it imported pytest, for the plugin to take.
 EARLY: Early[ServerProcess] = Early()
-
-
-def exit_when_stdin_closes() -> None:
-    """In the server: exit once standard input reaches end-of-file, so that a server started by
-    `start` ends with its parent, even a parent that was killed."""
-
-    def watch() -> None:
-        while sys.stdin.buffer.read(4096):
-            pass
-        os._exit(0)
-
-    threading.Thread(target=watch, daemon=True, name="parent-watch").start()

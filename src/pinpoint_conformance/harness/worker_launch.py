@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from ..early import Early
-from ..server_process import end_through_stdin
+from ..lifeline import end_through_stdin
 
 
 @dataclass
