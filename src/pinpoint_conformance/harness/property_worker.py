@@ -253,7 +253,9 @@ def main() -> int:
     property_checks._state_machine_base()
     _import_ahead()
     if not _order_waiting(orders):  # the suite is not waiting yet: time to spare
-        property_checks.warm_up(settings)
+        # Only a head start: should it fail, PC903 does the same work itself and reports what fails.
+        with contextlib.suppress(Exception):
+            property_checks.warm_up(settings)
     gc.freeze()
     try:
         order: Order = pickle.load(orders)
