@@ -154,6 +154,41 @@ moved (the main job 0.42x a20ff56's, against 0.39x). In three runs of the main j
 pytest session took 0.81-0.98 s of a run's 1.17-1.35 s (the rest: the interpreter, imports, the
 spawning of the server and the worker, collection), and `--durations` gave clause 9's one test
 0.30 s of a 0.84 s session.
+Then (2026-11-30 from 16:21 UTC, at ff01284, whose main job took 1.17-1.25 s then): timestamps
+each process wrote in a run, cProfile of the worker's checks, garbage-collector callbacks, and the
+CPU of each process read from /proc while a run went on. The worker was not ready when the suite
+reached clause 9 (it began its own work at 0.39-0.46 s and was ready at 0.84-0.90 s, the suite
+handed over at 0.75-0.82 s), then ran clause 9 for 0.30-0.33 s (PC903 0.24-0.28 s of it); its
+CPU was 0.86-0.89 s a run, the server's 0.36-0.39 s, the suite's 0.55-0.59 s. In the order fixed,
+each A/B against the commit before it (15 runs each way, alternating; the medians in the commit
+messages):
+17. The worker and the embedded server imported pytest, which neither uses (about 65 ms of each
+   one's start-up, on the two cores the suite's process starts on): settings.py imported it for
+   its usage errors, the worker for pytest's skip. Neither imports it now (a check that cannot run
+   raises failures.NotApplicable, which the suite's process turns into a skip).
+18. A full collection of the garbage collector walked all of Schemathesis' and Hypothesis' objects
+   in the worker during clause 9 (47-53 ms, timed by gc.callbacks), and one in the suite's process
+   while it imported (17-23 ms). The worker collects nothing while it imports and freezes what its
+   imports and its drawing made; the `run` command pauses collection until the session starts.
+19. PC903's first sequence drew UpdateEndpoint's body for the first time, and Hypothesis parsed a
+   module of Schemathesis' source to describe one of its lambdas (27 ms of the four descriptions'
+   29 ms): PC903 took 0.21-0.22 s the first time in a process and 0.145-0.165 s the second. The
+   worker draws that request once in each mode while the suite does not need it yet; PC903's
+   requests are the same with it and without (seeds 0, 7 and 123, compared request by request).
+20. The parity modules (about 10 ms) loaded in every run: now only where a run records or compares
+   a transcript.
+21. The client looked up its pool by URL in urllib3's pool manager on every request: sent to the
+   target's own pool, a GET of the suite's transport took 307 µs against 358 µs (1,500 GETs each,
+   one process; bare http.client 242 µs).
+22. PyYAML's import and the four views of the spec (the overlay applied) took about 20 ms of the
+   suite's and the worker's start-up: spec/views.json holds them, read while its digest matches.
+23. The `serve` command declared the suite's options, so the embedded server's process imported
+   the suite's settings and catalogue: its CPU up to listening went from 0.10-0.11 s to
+   0.08-0.09 s without them.
+Tried and not kept: writing each response of the reference server in one send instead of uvicorn's
+two (a transport wrapper that flushed on the next turn of the event loop): a bare GET took 239 µs
+against 217 µs, the extra turn costing more than the send saved. The worker at nice 19 instead of
+10: within the noise (medians 1.01 and 1.05 s, each run's spread 0.94-1.19 s).
 """
 
 from __future__ import annotations
@@ -212,9 +247,15 @@ def verdict_of(result: subprocess.CompletedProcess[str]) -> str:
 
 def run_suite(base_url: str | None, env: dict[str, str], cwd: Path = ROOT,
               extra: tuple[str, ...] = ()) -> tuple[float, str]:  # fmt: skip
+    """The wall time of one suite run and its verdict. A run that ends without a verdict (a usage
+    error, a crash) stops the benchmark: its time would not be a verdict's."""
     with tempfile.TemporaryDirectory() as reports:
         elapsed, result = timed(suite_command(base_url, Path(reports), extra), env, cwd)
-    return elapsed, verdict_of(result)
+    verdict = verdict_of(result)
+    if verdict not in ("CONFORMS", "DOES NOT CONFORM"):
+        raise SystemExit(f"a suite run in {cwd} ended without a verdict (exit {result.returncode}):\n"
+                         + (result.stdout + result.stderr)[-2000:])  # fmt: skip
+    return elapsed, verdict
 
 
 def schemathesis_command(kind: str, document: Path, base_url: str) -> list[str]:
@@ -276,8 +317,10 @@ def measure(repeat: int, befores: list[Path]) -> list[Row]:
             print(*rows[-3:], sep="\n", flush=True)
             for before in befores if base_url is None else []:
                 old = {**no_cache, "PYTHONPATH": f"{before / 'src'}:{before}"}
-                # This venv's pytest11 entry point names a module the older checkout may not have.
-                blocked = ("-p", "no:pinpoint_conformance.harness.plugin")
+                # This venv's pytest11 entry point names a module the older checkout may not have
+                # (a20ff56 has none); one that has it loads its own.
+                has_plugin = (before / "src/pinpoint_conformance/harness/plugin.py").is_file()
+                blocked = () if has_plugin else ("-p", "no:pinpoint_conformance.harness.plugin")
                 runs = [run_suite(None, old, before, blocked) for _ in range(repeat)]
                 rows.append(Row(name, f"pinpoint-conformance at {before.name} (before)", "no",
                                 [t for t, _ in runs], runs[-1][1]))  # fmt: skip
