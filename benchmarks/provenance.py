@@ -9,12 +9,16 @@ under; and only figures taken within one run compare.
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import platform
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from proof.processes import ROOT
+
+REPORTS = ROOT / "reports"
 
 
 def _git(root: Path, *arguments: str) -> str:
@@ -44,3 +48,11 @@ def machine() -> str:
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     return (f"{os.cpu_count()} cores, {platform.platform()}, Python {platform.python_version()}, "
             f"load average {load} at the start")  # fmt: skip
+
+
+def write_report(name: str, title: str, header: str, table: str, rows: list[dict[str, Any]]) -> None:
+    """reports/<name>.md (the title, the header that says where the figures come from, the table)
+    and reports/<name>.json (the rows, raw times included)."""
+    REPORTS.mkdir(exist_ok=True)
+    (REPORTS / f"{name}.md").write_text(f"# {title}\n\n{header}{table}\n")
+    (REPORTS / f"{name}.json").write_text(json.dumps(rows, indent=2))

@@ -19,33 +19,18 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
-import statistics
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 from benchmarks import provenance
-from benchmarks.suite_runtime import REPORTS, TARGETS, run_suite, target
+from benchmarks.suite_runtime import TARGETS, Row, run_suite, target
 from proof.processes import ROOT
 
 CAP_FOLDER = Path(__file__).resolve().parent / "core_cap"  # its sitecustomize.py caps each process
 CGROUP_CPU = Path("/sys/fs/cgroup/cpu")
-
-
-@dataclass
-class Row:
-    target: str
-    checkout: str
-    commit: str
-    times: list[float]
-    outcome: str
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.times)
 
 
 def cap_root() -> Path:
@@ -98,23 +83,23 @@ def measure(share: float, repeat: int, befores: list[Path], root: Path) -> list[
                         runs[checkout].append(run_suite(base_url, env_of, checkout, blocked))
                     remove_groups(root)
                 for checkout in checkouts:
-                    label = "this checkout" if checkout == ROOT else checkout.name
-                    rows.append(Row(name, label, provenance.commit(checkout), [t for t, _ in runs[checkout]],
-                                    runs[checkout][-1][1]))  # fmt: skip
+                    before = "" if checkout == ROOT else " (before)"
+                    tool = f"pinpoint-conformance at {provenance.commit(checkout)}{before}"
+                    rows.append(Row(name, tool, "no", [t for t, _ in runs[checkout]], runs[checkout][-1][1]))
                     print(rows[-1], flush=True)
     remove_groups(root)
     return rows
 
 
 def table(rows: list[Row]) -> str:
-    lines = ["| Target | Suite of | Commit | Median wall time | Slowest | Raw times (s) | Outcome | This ÷ that |",
-             "|---|---|---|---|---|---|---|---|"]  # fmt: skip
-    current = {row.target: row.median for row in rows if row.checkout == "this checkout"}
+    lines = ["| Target | Suite | Median wall time | Slowest | Raw times (s) | Outcome | This checkout ÷ this |",
+             "|---|---|---|---|---|---|---|"]  # fmt: skip
+    current = {row.target: row.median for row in rows if not row.tool.endswith("(before)")}
     for row in rows:
-        ratio = f"{current[row.target] / row.median:.2f}×" if row.checkout != "this checkout" else ""
+        ratio = f"{current[row.target] / row.median:.2f}×" if row.tool.endswith("(before)") else ""
         raw = " ".join(f"{t:.2f}" for t in sorted(row.times))
-        lines.append(f"| {row.target} | {row.checkout} | {row.commit} | {row.median:.2f} s | {max(row.times):.2f} s | "
-                     f"{raw} | {row.outcome} | {ratio} |")  # fmt: skip
+        lines.append(f"| {row.target} | {row.tool} | {row.median:.2f} s | {max(row.times):.2f} s | {raw} | "
+                     f"{row.outcome} | {ratio} |")  # fmt: skip
     return "\n".join(lines)
 
 
@@ -136,9 +121,8 @@ def main() -> None:
               "Every Python process of a run "
               f"capped at {args.share:g} of one core, each in a cgroup of its own; PYTHONDONTWRITEBYTECODE=1; "
               "runs alternating between the checkouts. Wall times include process start-up.\n\n")  # fmt: skip
-    REPORTS.mkdir(exist_ok=True)
-    (REPORTS / "slow-cores.md").write_text("# Verdicts on slower cores\n\n" + header + text + "\n")
-    (REPORTS / "slow-cores.json").write_text(json.dumps([asdict(r) | {"median": r.median} for r in rows], indent=2))
+    medians = [asdict(r) | {"median": r.median} for r in rows]
+    provenance.write_report("slow-cores", "Verdicts on slower cores", header, text, medians)
 
 
 if __name__ == "__main__":

@@ -212,8 +212,6 @@ from pinpoint_conformance import spec
 from pinpoint_conformance.harness.settings import DEFAULT_MAX_EXAMPLES, DEFAULT_TIMEOUT
 from proof.processes import ROOT, free_port, running
 
-REPORTS = ROOT / "reports"
-
 
 @dataclass
 class Row:
@@ -370,9 +368,8 @@ def main() -> None:
               f"{args.repeat}{before}` at commit {measured}{older}. Machine: {where}. Wall times include process "
               "start-up. The last column is the suite's median without a bytecode cache divided by the row's "
               "median.\n\n")  # fmt: skip
-    REPORTS.mkdir(exist_ok=True)
-    (REPORTS / "suite-runtime.md").write_text("# Suite runtime\n\n" + header + text + "\n")
-    (REPORTS / "suite-runtime.json").write_text(json.dumps([asdict(r) | {"median": r.median} for r in rows], indent=2))
+    medians = [asdict(r) | {"median": r.median} for r in rows]
+    provenance.write_report("suite-runtime", "Suite runtime", header, text, medians)
 
 
 if __name__ == "__main__":

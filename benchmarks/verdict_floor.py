@@ -46,7 +46,6 @@ from pinpoint_conformance import spec
 from pinpoint_conformance.harness.settings import DEFAULT_MAX_EXAMPLES
 from proof.processes import ROOT, free_port, running
 
-REPORTS = ROOT / "reports"
 TARGETS = ("reference server (--base-url)", "standard-library server (proof/independent)")
 
 
@@ -141,11 +140,8 @@ def main() -> None:
               f"{args.repeat}` at commit {measured}. Machine: {where}. PYTHONDONTWRITEBYTECODE=1; medians of "
               f"{args.repeat} runs, interleaved. The floor is what the design costs before any code of the "
               "suite's own runs (see the script's docstring).\n\n")  # fmt: skip
-    REPORTS.mkdir(exist_ok=True)
-    (REPORTS / "verdict-floor.md").write_text("# The floor under a verdict\n\n" + header + text + "\n")
-    (REPORTS / "verdict-floor.json").write_text(
-        json.dumps([asdict(r) | {"floor": r.floor, "suite_median": r.median("suite")} for r in results], indent=2)
-    )
+    measured_rows = [asdict(r) | {"floor": r.floor, "suite_median": r.median("suite")} for r in results]
+    provenance.write_report("verdict-floor", "The floor under a verdict", header, text, measured_rows)
 
 
 if __name__ == "__main__":
