@@ -26,7 +26,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from benchmarks import provenance
-from benchmarks.suite_runtime import TARGETS, Row, run_suite, target
+from benchmarks.suite_runtime import TARGETS, Row, older_checkout, run_suite, target
 from proof.processes import ROOT
 
 CAP_FOLDER = Path(__file__).resolve().parent / "core_cap"  # its sitecustomize.py caps each process
@@ -75,11 +75,8 @@ def measure(share: float, repeat: int, befores: list[Path], root: Path) -> list[
                 runs: dict[Path, list[tuple[float, str]]] = {checkout: [] for checkout in checkouts}
                 for _ in range(repeat):  # alternating, so that a noisy spell touches every checkout alike
                     for checkout in checkouts:
-                        path = [str(CAP_FOLDER)] + ([] if checkout == ROOT else [str(checkout / "src"), str(checkout)])
-                        # An older checkout without this module: this venv's pytest11 entry point must not load it.
-                        has_plugin = (checkout / "src/pinpoint_conformance/harness/plugin.py").is_file()
-                        blocked = () if has_plugin else ("-p", "no:pinpoint_conformance.harness.plugin")
-                        env_of = {**env, "PYTHONPATH": os.pathsep.join(path)}
+                        path, blocked = ([], ()) if checkout == ROOT else older_checkout(checkout)
+                        env_of = {**env, "PYTHONPATH": os.pathsep.join([str(CAP_FOLDER), *path])}
                         runs[checkout].append(run_suite(base_url, env_of, checkout, blocked))
                     remove_groups(root)
                 for checkout in checkouts:

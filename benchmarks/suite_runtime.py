@@ -296,6 +296,15 @@ TARGETS = ("embedded reference server (main job)", "reference server (--base-url
            "standard-library server (proof/independent)")  # fmt: skip
 
 
+def older_checkout(checkout: Path) -> tuple[list[str], tuple[str, ...]]:
+    """How this venv runs an older checkout's suite: the checkout's folders, first on the import
+    path, and the option that keeps this venv's pytest11 entry point from loading a module the
+    checkout lacks (a20ff56 has none; a checkout that has it loads its own)."""
+    has_plugin = (checkout / "src/pinpoint_conformance/harness/plugin.py").is_file()
+    blocked = () if has_plugin else ("-p", "no:pinpoint_conformance.harness.plugin")
+    return [str(checkout / "src"), str(checkout)], blocked
+
+
 def measure(repeat: int, befores: list[Path]) -> list[Row]:
     no_cache = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     cache = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
@@ -314,11 +323,8 @@ def measure(repeat: int, befores: list[Path]) -> list[Row]:
             rows.append(Row(name, "pinpoint-conformance", "yes", [t for t, _ in runs], runs[-1][1]))
             print(*rows[-3:], sep="\n", flush=True)
             for before in befores if base_url is None else []:
-                old = {**no_cache, "PYTHONPATH": f"{before / 'src'}:{before}"}
-                # This venv's pytest11 entry point names a module the older checkout may not have
-                # (a20ff56 has none); one that has it loads its own.
-                has_plugin = (before / "src/pinpoint_conformance/harness/plugin.py").is_file()
-                blocked = () if has_plugin else ("-p", "no:pinpoint_conformance.harness.plugin")
+                path, blocked = older_checkout(before)
+                old = {**no_cache, "PYTHONPATH": os.pathsep.join(path)}
                 runs = [run_suite(None, old, before, blocked) for _ in range(repeat)]
                 rows.append(Row(name, f"pinpoint-conformance at {before.name} (before)", "no",
                                 [t for t, _ in runs], runs[-1][1]))  # fmt: skip
