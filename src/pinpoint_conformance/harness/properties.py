@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import unquote
 
 import requests
 import schemathesis
@@ -54,6 +55,13 @@ def user_schema() -> Any:
 
 def bundle_schema() -> Any:
     return schemathesis.openapi.from_dict(_without_date_formats(load_bundle()))
+
+
+def path_parameter(case: Any, name: str) -> str:
+    """A generated case's path parameter as the server decodes it. Schemathesis keeps path parameters
+    percent-encoded (`quote_all`), so an ID it generated is compared with what a server says, or
+    recorded for later comparison, only through this decoding: one decoding everywhere."""
+    return unquote(str(case.path_parameters.get(name, "")))
 
 
 def hypothesis_profile(settings: Settings, **overrides: Any) -> hypothesis_settings:

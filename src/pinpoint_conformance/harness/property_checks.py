@@ -145,7 +145,7 @@ def other_methods_get_405(world: World, client: Client, drawn: Drawn) -> None:
     """PC902: any other method on the resource, for generated users, answers 405 (or 400 for an ID
     the server refuses), with a MessageBody."""
     for method, case in drawn.other_methods:
-        user = _own_user(world, case.path_parameters["user-id"])
+        user = _own_user(world, properties.path_parameter(case, "user-id"))
         exchange = client.send(method, f"/v1/apps/{segment(world.app_a)}/users/{segment(user)}")
         if exchange.status == 400:  # a server may refuse an ID it does not accept
             check_message_body(exchange, "PC902")
@@ -202,8 +202,8 @@ def stateful_sequences_conform(world: World, settings: Settings, client: Client,
                     if not user["UserId"].startswith(world.prefix):
                         user["UserId"] = world.prefix + "sf-" + user["UserId"]
                     world.seeded_users.add(user["UserId"])
-                client.ledger.record(str(case.path_parameters.get("application-id")),
-                                     str(case.path_parameters.get("endpoint-id")), case.body)  # fmt: skip
+                client.ledger.record(properties.path_parameter(case, "application-id"),
+                                     properties.path_parameter(case, "endpoint-id"), case.body)  # fmt: skip
             if label == "DeleteUserEndpoints":
                 user_id = str(case.path_parameters.get("user-id", ""))
                 if not user_id.startswith(world.prefix):
