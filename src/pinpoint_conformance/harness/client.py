@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import email.utils
+import http.client
 import os
 import socket
 import time
@@ -97,13 +98,73 @@ def _retry_after(exchange: Exchange) -> float | None:
 # are percent-encoded), so without this a malformed escape or a literal "{" would never reach the
 # server; the pool below puts the check's own bytes back on the request line.
 RAW_TARGET: contextvars.ContextVar[str | None] = contextvars.ContextVar("raw_target", default=None)
+# Whether the request being sent went out on a connection that had already carried a response, and
+# whether it must go out on a new one (the retry of a request that met a stale connection).
+REUSED: contextvars.ContextVar[bool] = contextvars.ContextVar("reused", default=False)
+FRESH: contextvars.ContextVar[bool] = contextvars.ContextVar("fresh", default=False)
+
+# RFC 9112 §9.3.1: a request that met a reused connection closed before any byte of its response
+# arrived may be retried on a new connection if it is idempotent. The suite retries these methods
+# once, never a write (PUT, POST, PATCH) and never a request the server had begun to answer.
+RETRIED_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
+# What the standard library raises when the peer had closed before the response began: nothing
+# read (RemoteDisconnected), or the request itself met the closed socket.
+_STALE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError, ConnectionAbortedError)
 
 
-class _RawTarget:
-    """Mixed into urllib3's pools: the request line carries RAW_TARGET when one is set."""
+def stale_connection(error: BaseException) -> BaseException | None:
+    """The cause of `error` if it says the connection was closed before any response byte arrived
+    (urllib3 and requests wrap it in their own errors), else None."""
+    seen: set[int] = set()
+    pending: list[Any] = [error]
+    while pending:
+        current = pending.pop()
+        if not isinstance(current, BaseException) or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, _STALE):
+            return current
+        pending += [current.__cause__, current.__context__, *current.args, getattr(current, "reason", None)]
+    return None
+
+
+def may_retry(method: str, error: BaseException) -> BaseException | None:
+    """The stale-connection cause that lets `method` be sent once more on a new connection, or None."""
+    return stale_connection(error) if method.upper() in RETRIED_METHODS and REUSED.get() else None
+
+
+def retry_note(method: str, url: str, cause: BaseException) -> str:
+    return (
+        f"{method} {url} met a reused connection that the server had closed before answering "
+        f"({type(cause).__name__}); sent once more on a new connection (RFC 9112 §9.3.1)"
+    )
+
+
+def _asks_to_close(headers: Any) -> bool:
+    return any(str(name).lower() == "connection" and "close" in str(value).lower()
+               for name, value in (headers or {}).items())  # fmt: skip
+
+
+class _SuitePool:
+    """Mixed into urllib3's pools: the request line carries RAW_TARGET when one is set; a connection
+    on which the suite sent `Connection: close` is closed, never reused (RFC 9112 §9.6: a client
+    that sends a close option MUST NOT send further requests on that connection), whether or not
+    the server echoed the option; FRESH hands out a new connection."""
 
     def _make_request(self, conn: Any, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        conn.close_after_response = _asks_to_close(kwargs.get("headers"))
         return super()._make_request(conn, method, RAW_TARGET.get() or url, *args, **kwargs)  # type: ignore[misc]
+
+    def _get_conn(self, timeout: float | None = None) -> Any:
+        conn = super()._get_conn(timeout)  # type: ignore[misc]
+        if FRESH.get():
+            conn.close()
+        return conn
+
+    def _put_conn(self, conn: Any) -> None:
+        if conn is not None and getattr(conn, "close_after_response", False):
+            conn.close()
+        super()._put_conn(conn)  # type: ignore[misc]
 
 
 def _ack_at_once(sock: socket.socket | None) -> None:
@@ -116,27 +177,40 @@ def _ack_at_once(sock: socket.socket | None) -> None:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
 
 
-class _AckAtOnce:
-    """Mixed into urllib3's connections: `_ack_at_once` before each response is read."""
+class _SuiteConnection:
+    """Mixed into urllib3's connections: counts the responses the open socket carried (REUSED tells
+    the sender whether this request went out on a used one), and `_ack_at_once` before each."""
+
+    answered = 0
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        REUSED.set(self.sock is not None and self.answered > 0)  # type: ignore[attr-defined]
+        super().request(*args, **kwargs)  # type: ignore[misc]
 
     def getresponse(self) -> Any:
         _ack_at_once(self.sock)  # type: ignore[attr-defined]
-        return super().getresponse()  # type: ignore[misc]
+        response = super().getresponse()  # type: ignore[misc]
+        self.answered += 1
+        return response
+
+    def close(self) -> None:
+        self.answered = 0
+        super().close()  # type: ignore[misc]
 
 
-class _QuickAckConnection(_AckAtOnce, urllib3.connection.HTTPConnection):
+class _QuickAckConnection(_SuiteConnection, urllib3.connection.HTTPConnection):
     pass
 
 
-class _QuickAckHTTPSConnection(_AckAtOnce, urllib3.connection.HTTPSConnection):
+class _QuickAckHTTPSConnection(_SuiteConnection, urllib3.connection.HTTPSConnection):
     pass
 
 
-class _RawTargetPool(_RawTarget, urllib3.HTTPConnectionPool):
+class _RawTargetPool(_SuitePool, urllib3.HTTPConnectionPool):
     ConnectionCls = _QuickAckConnection
 
 
-class _RawTargetHTTPSPool(_RawTarget, urllib3.HTTPSConnectionPool):
+class _RawTargetHTTPSPool(_SuitePool, urllib3.HTTPSConnectionPool):
     ConnectionCls = _QuickAckHTTPSConnection
 
 
@@ -199,17 +273,36 @@ def read_within(response: requests.Response, deadline: float) -> bytes:
 
 class DeadlineSession(requests.Session):
     """A requests session whose every response, body included, arrives within `timeout` seconds or
-    raises ReadTimeout (requests' own timeout bounds each read, not the whole response)."""
+    raises ReadTimeout (requests' own timeout bounds each read, not the whole response). A request
+    that met a stale reused connection is sent once more on a new one (`may_retry`), and
+    `on_retry` is told."""
 
-    def __init__(self, timeout: float) -> None:
+    def __init__(self, timeout: float, on_retry: Callable[[str], None] | None = None) -> None:
         super().__init__()
         self.timeout = timeout
+        self.on_retry = on_retry
+
+    def _send_retrying(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        try:
+            REUSED.set(False)
+            return super().send(request, **kwargs)
+        except requests.exceptions.ConnectionError as error:
+            cause = may_retry(str(request.method), error)
+            if cause is None:
+                raise
+            if self.on_retry is not None:
+                self.on_retry(retry_note(str(request.method), str(request.url), cause))
+        fresh = FRESH.set(True)
+        try:
+            return super().send(request, **kwargs)
+        finally:
+            FRESH.reset(fresh)
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         started = time.monotonic()
         kwargs["stream"] = True
         kwargs["timeout"] = (self.timeout, self.timeout)
-        response = super().send(request, **kwargs)
+        response = self._send_retrying(request, **kwargs)
         try:
             body = read_within(response, started + self.timeout)
         except requests.exceptions.RequestException:
@@ -355,9 +448,7 @@ class Client:
         token = RAW_TARGET.set(target)
         pool, sent_as = (direct, target) if direct else (self._pool, url)
         try:
-            raw = pool.urlopen(method, sent_as, body=body, headers=request_headers, redirect=False, retries=False,
-                               preload_content=False, assert_same_host=False,
-                               timeout=urllib3.Timeout(connect=timeout, read=timeout))  # fmt: skip
+            raw = self._urlopen(pool, exchange, sent_as, timeout)
             exchange.status = raw.status
             exchange.response_headers = dict(raw.headers)
             exchange.response_body = self._read_body(_Response(raw), exchange, started)
@@ -383,6 +474,35 @@ class Client:
             exchange.elapsed_ms = (time.monotonic() - started) * 1000
         return exchange
 
+    def _urlopen(self, pool: Any, exchange: Exchange, sent_as: str, timeout: float) -> urllib3.BaseHTTPResponse:
+        """Send `exchange`'s request; once more, on a new connection, if it met a stale reused one
+        (`may_retry`), noting the retry in the exchange and the test's findings."""
+
+        def attempt() -> urllib3.BaseHTTPResponse:
+            REUSED.set(False)
+            return pool.urlopen(exchange.method, sent_as, body=exchange.request_body, headers=exchange.request_headers,
+                                redirect=False, retries=False, preload_content=False, assert_same_host=False,
+                                timeout=urllib3.Timeout(connect=timeout, read=timeout))  # fmt: skip
+
+        try:
+            return attempt()
+        except (urllib3.exceptions.HTTPError, OSError) as error:
+            cause = may_retry(exchange.method, error)
+            if cause is None:
+                raise
+            self._note_retry(exchange, retry_note(exchange.method, exchange.url, cause))
+        fresh = FRESH.set(True)
+        try:
+            return attempt()
+        finally:
+            FRESH.reset(fresh)
+
+    def _note_retry(self, exchange: Exchange | None, note: str) -> None:
+        if exchange is not None:
+            exchange.retried = note
+        if self.findings is not None:
+            self.findings.note_retry(note)
+
     def _read_body(self, response: Any, exchange: Exchange, started: float) -> bytes:
         try:
             return read_within(response, started + self.settings.timeout)
@@ -395,7 +515,7 @@ class Client:
     def generated_session(self) -> requests.Session:
         """A session for the requests Schemathesis sends: the run's headers and signer, and the same
         bound on every response, body included."""
-        session = DeadlineSession(self.settings.timeout)
+        session = DeadlineSession(self.settings.timeout, lambda note: self._note_retry(None, note))
         session.mount("http://", _QuickAckAdapter())
         session.mount("https://", _QuickAckAdapter())
         session.headers.update(self.settings.headers)
@@ -411,5 +531,17 @@ class Client:
         """Call the User resource and hold the response to the wire checks (clauses 3, 6, 7, 10)."""
         exchange = self.send(method, path or user_path(application_id, user_id), headers=headers,
                              absolute_form=absolute_form)  # fmt: skip
-        wire.check_response(exchange, self.settings.profile, self.findings, self.ledger)
+        self._settle(wire.response_failures(exchange, self.settings.profile, self.findings, self.ledger))
         return exchange
+
+    def _settle(self, failures: list[ConformanceFailure]) -> None:
+        """One failure never hides another: a wire check's failure is recorded in the test's findings
+        and the test goes on, unless it is the test's own check or the response cannot be read as
+        an answer at all; then the first of those is raised."""
+        findings = self.findings
+        raised = [f for f in failures if f.unreadable or findings is None or f.check_id == findings.check]
+        for failure in failures:
+            if failure not in raised:
+                findings.record(failure)  # type: ignore[union-attr]
+        if raised:
+            raise raised[0]

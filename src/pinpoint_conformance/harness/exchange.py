@@ -54,6 +54,7 @@ class Exchange:
     error: str | None = None  # a transport failure: no complete response arrived
     sigv4_region: str | None = None  # set when the request was signed: curl then signs it anew
     absolute_form: bool = False  # the request line carried the whole URL (RFC 9112 §3.2.2), not its path
+    retried: str | None = None  # why the request was sent a second time, on a new connection
 
     def header(self, name: str) -> str | None:
         wanted = name.lower()
@@ -103,6 +104,8 @@ class Exchange:
 
     def render(self) -> str:
         lines = ["> " + request_line({"method": self.method, "url": self.url, "absolute_form": self.absolute_form})]
+        if self.retried:
+            lines.append(f"(retried: {self.retried})")
         lines += [f"> {k}: {v}" for k, v in redact_headers(self.request_headers).items()]
         if self.request_body:
             lines.append(f"> {_text(self.request_body)}")
@@ -133,6 +136,7 @@ class Exchange:
                 "elapsed_ms": round(self.elapsed_ms, 1),
             },
             "error": self.error,
+            "retried": self.retried,
             "curl": self.curl(),
         }
 

@@ -59,9 +59,7 @@ class Outcome:
     def apply(self, findings: Findings | None) -> None:
         """Into the suite's process: the findings join the test's own, and the outcome is raised."""
         if findings is not None:
-            for warning in self.findings.warnings:
-                findings.warn(warning.check_id, warning.message, warning.exchange)
-            findings.observe(*self.findings.observed)
+            findings.merge(self.findings)
         if self.status == "fail" and self.failure is not None:
             raise ConformanceFailure(self.failure["check_id"], self.failure["message"], *self.failure["exchanges"],
                                      blocks_run=self.failure["blocks_run"])  # fmt: skip

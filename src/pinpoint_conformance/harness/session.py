@@ -172,12 +172,18 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     # The seed travels with each result, so that a report shows what every xdist worker used.
     record: dict[str, Any] = {"check": check.id if check else None, "when": call.when,
                               "seed": item.config.stash[SETTINGS_KEY].seed}  # fmt: skip
+    findings = item.stash.get(FINDINGS_KEY, None)
+    recorded = findings.recorded if findings is not None and call.when == "call" else []
     if call.excinfo is not None and report.failed:
         error = call.excinfo.value
         if isinstance(error, ConformanceFailure):
-            record["failure"] = {"check": error.check_id, "message": error.message, "blocks_run": error.blocks_run,
-                                 "exchanges": [e.to_dict() for e in error.exchanges]}  # fmt: skip
+            record["failure"] = error.to_dict()
             report.longrepr = error.render()
+        elif recorded:
+            # The test stumbled on an answer it could not read, after the wire checks had found what
+            # was wrong with it: the test's check is blocked by those, not failed.
+            record["blocked_by"] = sorted({failure.check_id for failure in recorded})
+            report.longrepr = ""
         else:
             # Not a check's verdict: the server answered in a way no check anticipated. Still a
             # failure of the test's check, told in one line (with where the suite stumbled).
@@ -187,12 +193,19 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             record["failure"] = {"check": check.id if check else None, "message": text, "exchanges": []}
             if check is not None:
                 report.longrepr = f"{check.id} {check.title} — FAILED\n  {text}"
-    findings = item.stash.get(FINDINGS_KEY, None)
     if findings is not None and call.when == "call":
         record["warnings"] = [{"check": w.check_id, "message": w.message,
                                "exchanges": [w.exchange.to_dict()] if w.exchange else []}
                               for w in findings.warnings]  # fmt: skip
         record["observed"] = sorted(findings.observed)
+        record["retries"] = list(findings.retries)
+        record["recorded"] = findings.recorded_dicts()
+        if recorded:
+            # Failures of other checks, met on the wire while this test went on: the test fails with
+            # them (in pytest's eyes too), and the report gives each to its own check.
+            report.outcome = "failed"
+            rendered = "\n\n".join(failure.render() for failure in recorded)
+            report.longrepr = "\n\n".join(part for part in (str(report.longrepr or ""), rendered) if part)
     report.user_properties.append(("conformance", record))
     return report
 
@@ -278,7 +291,8 @@ def run_property_check(request: pytest.FixtureRequest, settings: Settings,
 def findings(request: pytest.FixtureRequest, client: Client, settings: Settings) -> Iterator[Findings]:
     """The current test's warnings and observations; under strict, the STRICT_FAILURES among the
     warnings fail the test."""
-    findings = Findings()
+    check = check_of(request.node)
+    findings = Findings(check=check.id if check else None)
     request.node.stash[FINDINGS_KEY] = findings
     client.findings = findings
     yield findings

@@ -5,6 +5,7 @@ suite's own tests and by the Schemathesis-driven ones."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -15,7 +16,7 @@ from pinpoint_conformance.spec import load_user_spec
 
 from .checks import Profile
 from .exchange import Exchange, parse_json_bytes
-from .failures import Findings, fail, observe
+from .failures import ConformanceFailure, Findings, fail, fail_unreadable, observe
 from .written import Ledger, is_iso_datetime, iso_instant
 
 
@@ -73,13 +74,16 @@ def media_type(exchange: Exchange) -> str | None:
     return value.split(";", 1)[0].strip().lower() if value else None
 
 
-def parse_json(exchange: Exchange) -> Any:
+def check_json_label(exchange: Exchange) -> None:
     if media_type(exchange) != "application/json":
         fail("PC701", f"Content-Type is {exchange.header('Content-Type')!r}, not application/json", exchange)
+
+
+def parse_json(exchange: Exchange) -> Any:
     try:
         return parse_json_bytes(exchange.response_body)
     except ValueError as error:
-        fail("PC702", f"the body does not parse as JSON ({error})", exchange)
+        fail_unreadable("PC702", f"the body does not parse as JSON ({error})", exchange)
 
 
 def check_message_body(exchange: Exchange, check_id: str = "PC602") -> dict[str, Any]:
@@ -100,44 +104,57 @@ def check_message_body(exchange: Exchange, check_id: str = "PC602") -> dict[str,
     return body
 
 
-def _check_error(exchange: Exchange, profile: Profile, findings: Findings | None) -> None:
+def _check_error(exchange: Exchange, profile: Profile, findings: Findings | None, judge: Judge) -> None:
     assert exchange.status is not None
     observe(findings, "PC601", "PC602")
     if exchange.status >= 500:
-        fail("PC707", f"the server answered {exchange.status}", exchange)
+        fail_unreadable("PC707", f"the server answered {exchange.status}", exchange)
     if exchange.status not in DOCUMENTED_ERRORS:
-        fail("PC601", f"{exchange.status} is not a documented status "
-                            f"(documented: {sorted(DOCUMENTED_ERRORS)})", exchange)  # fmt: skip
-    check_message_body(exchange)
+        fail_unreadable("PC601", f"{exchange.status} is not a documented status "
+                                 f"(documented: {sorted(DOCUMENTED_ERRORS)})", exchange)  # fmt: skip
+    judge(check_message_body, exchange)
     if profile >= Profile.AWS:
-        wanted = DOCUMENTED_ERRORS[exchange.status]
-        got = (exchange.header("x-amzn-ErrorType") or "").split(":", 1)[0]
-        if got != wanted and not (exchange.status == 403 and got in FRONT_DOOR_403):
-            fail("PCA02", f"x-amzn-ErrorType is {got or 'missing'!r}, expected {wanted!r}", exchange)
+        judge(_check_error_type, exchange)
+
+
+def _check_error_type(exchange: Exchange) -> None:
+    assert exchange.status is not None
+    wanted = DOCUMENTED_ERRORS[exchange.status]
+    got = (exchange.header("x-amzn-ErrorType") or "").split(":", 1)[0]
+    if got != wanted and not (exchange.status == 403 and got in FRONT_DOOR_403):
+        fail("PCA02", f"x-amzn-ErrorType is {got or 'missing'!r}, expected {wanted!r}", exchange)
 
 
 def check_endpoint(endpoint: Any, exchange: Exchange, findings: Findings | None, profile: Profile,
-                   written: Written | None = None) -> None:  # fmt: skip
-    """The type checks with their own IDs, most specific first (the schema check comes after)."""
+                   judge: Judge, written: Written | None = None) -> None:  # fmt: skip
+    """The type checks with their own IDs, each judged on its own (the schema check comes after)."""
     if not isinstance(endpoint, dict):
-        fail("PC301", f"an Item entry is {type(endpoint).__name__}, not an object", exchange)
+        fail_unreadable("PC301", f"an Item entry is {type(endpoint).__name__}, not an object", exchange)
+    judge(_check_cohort, endpoint, exchange, findings)
+    judge(_check_dates, endpoint, exchange, findings, written)
+    judge(_check_channel_type, endpoint, exchange, findings)
+    if profile >= Profile.AWS and written is not None:
+        judge(_check_aws_members, endpoint, exchange, written)
+    if findings is not None and profile >= Profile.STRICT:
+        for path in unknown_fields(endpoint, "EndpointResponse"):
+            findings.warn("PC305", f"undocumented field {path}", exchange)
+
+
+def _check_cohort(endpoint: dict[str, Any], exchange: Exchange, findings: Findings | None) -> None:
     if "CohortId" in endpoint:
         observe(findings, "PC302")
         cohort = endpoint["CohortId"]
         if not (isinstance(cohort, str) and cohort.isascii() and cohort.isdigit() and str(int(cohort)) == cohort
                 and 0 <= int(cohort) <= 99):  # fmt: skip
             fail("PC302", f'CohortId is {cohort!r}: expected a string from "0" to "99"', exchange)
-    _check_dates(endpoint, exchange, findings, written)
+
+
+def _check_channel_type(endpoint: dict[str, Any], exchange: Exchange, findings: Findings | None) -> None:
     if "ChannelType" in endpoint:
         observe(findings, "PC304")
         if endpoint["ChannelType"] not in CHANNEL_TYPES:
             fail("PC304", f"ChannelType {endpoint['ChannelType']!r} is not one of {', '.join(CHANNEL_TYPES)}",
                  exchange)  # fmt: skip
-    if profile >= Profile.AWS and written is not None:
-        _check_aws_members(endpoint, exchange, written)
-    if findings is not None and profile >= Profile.STRICT:
-        for path in unknown_fields(endpoint, "EndpointResponse"):
-            findings.warn("PC305", f"undocumented field {path}", exchange)
 
 
 def _check_dates(endpoint: dict[str, Any], exchange: Exchange, findings: Findings | None,
@@ -188,37 +205,68 @@ def unknown_fields(value: Any, schema_name: str, path: str = "") -> list[str]:
     return found
 
 
-def check_endpoints_response(exchange: Exchange, findings: Findings | None, profile: Profile,
-                             written: Written | None = None) -> list[dict]:  # fmt: skip
+def check_endpoints_response(exchange: Exchange, findings: Findings | None, profile: Profile, judge: Judge,
+                             written: Written | None = None) -> None:  # fmt: skip
+    judge(check_json_label, exchange)
     body = parse_json(exchange)
     if not isinstance(body, dict) or not isinstance(body.get("Item"), list):
-        fail("PC301", 'the body is not an EndpointsResponse: expected {"Item": [...]}', exchange)
+        fail_unreadable("PC301", 'the body is not an EndpointsResponse: expected {"Item": [...]}', exchange)
     for endpoint in body["Item"]:
-        check_endpoint(endpoint, exchange, findings, profile, written)
+        check_endpoint(endpoint, exchange, findings, profile, judge, written)
     errors = sorted(_validator("EndpointsResponse").iter_errors(body), key=lambda e: list(e.absolute_path))
     if errors:
         first = errors[0]
         where = "/".join(str(p) for p in first.absolute_path) or "(root)"
         fail("PC301", f"schema violation at {where}: {first.message}", exchange)
-    return body["Item"]
+
+
+class Judge:
+    """Runs one wire check and keeps its failure instead of raising it, so that one check's failure
+    never hides another's in the same response; the first failure of each check is kept."""
+
+    def __init__(self) -> None:
+        self.failures: dict[str, ConformanceFailure] = {}
+
+    def __call__(self, check: Callable[..., None], *args: Any) -> None:
+        try:
+            check(*args)
+        except ConformanceFailure as failure:
+            self.failures.setdefault(failure.check_id, failure)
+
+
+def response_failures(exchange: Exchange, profile: Profile, findings: Findings | None = None,
+                      ledger: Ledger | None = None) -> list[ConformanceFailure]:  # fmt: skip
+    """Every wire check's failure in one response of the User resource (the first of each check).
+    A failure marked `unreadable` ended the judging: nothing more could be read from the response.
+    `ledger`: what the run wrote, so that values it wrote are judged against what was written."""
+    judge = Judge()
+    if exchange.status is None:
+        return []  # transport failures are raised by the client itself
+    if profile >= Profile.AWS:
+        judge(_check_request_id, exchange)
+    if exchange.status >= 400:
+        judge(_check_error, exchange, profile, findings, judge)
+    elif exchange.status in (200, 202):
+        application_id = application_of(exchange.url)
+        written = Written(ledger, application_id) if ledger is not None and application_id is not None else None
+        judge(check_endpoints_response, exchange, findings, profile, judge, written)
+    else:
+        judge(fail_unreadable, "PC601", f"{exchange.status} is not a documented status of the User resource",
+              exchange)  # fmt: skip
+    return list(judge.failures.values())
 
 
 def check_response(exchange: Exchange, profile: Profile, findings: Findings | None = None,
                    ledger: Ledger | None = None) -> None:  # fmt: skip
-    """Everything any response of the User resource must satisfy. Raises ConformanceFailure.
-    `ledger`: what the run wrote, so that values it wrote are judged against what was written."""
-    if exchange.status is None:
-        return  # transport failures are raised by the client itself
-    if profile >= Profile.AWS and not exchange.header("x-amzn-RequestId"):
+    """Everything any response of the User resource must satisfy: raises the first failure."""
+    failures = response_failures(exchange, profile, findings, ledger)
+    if failures:
+        raise failures[0]
+
+
+def _check_request_id(exchange: Exchange) -> None:
+    if not exchange.header("x-amzn-RequestId"):
         fail("PCA01", "the response has no x-amzn-RequestId header", exchange)
-    if exchange.status >= 400:
-        _check_error(exchange, profile, findings)
-    elif exchange.status in (200, 202):
-        application_id = application_of(exchange.url)
-        written = Written(ledger, application_id) if ledger is not None and application_id is not None else None
-        check_endpoints_response(exchange, findings, profile, written)
-    else:
-        fail("PC601", f"{exchange.status} is not a documented status of the User resource", exchange)
 
 
 def application_of(url: str) -> str | None:

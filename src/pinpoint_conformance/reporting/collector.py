@@ -13,7 +13,7 @@ import pytest
 from ..harness.settings import Settings
 from ..parity.outcome import DIFFERS, ParityOutcome
 from . import html_report, json_report, junit_report, markdown_report
-from .results import DOES_NOT_CONFORM, EXIT_CODES, RunVerdict, TestRecord, fold, run_blocked, verdict
+from .results import DOES_NOT_CONFORM, EXIT_CODES, RunVerdict, TestRecord, fold, retries, run_blocked, verdict
 
 if TYPE_CHECKING:
     from ..parity.session import ParitySession
@@ -42,6 +42,7 @@ class Collector:
         self.records: dict[str, TestRecord] = {}
         self.verdict: RunVerdict | None = None
         self.parity: ParityOutcome | None = None
+        self.retried: list[str] = []
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         data = next((value for name, value in report.user_properties
@@ -61,11 +62,15 @@ class Collector:
             record.skip_reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
         elif report.failed:
             record.outcome = "failed"
-            if record.failure is None:
+            ended_by_another = data.get("recorded") or data.get("blocked_by")
+            if record.failure is None and (data.get("failure") or not ended_by_another):
                 record.failure = data.get("failure") or {"check": record.check, "message": str(report.longrepr),
                                                          "exchanges": []}  # fmt: skip
         record.warnings.extend(data.get("warnings", []))
         record.observed.extend(data.get("observed", []))
+        record.recorded.extend(data.get("recorded", []))
+        record.blocked_by.extend(data.get("blocked_by", []))
+        record.retries.extend(data.get("retries", []))
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
@@ -84,13 +89,17 @@ class Collector:
         parity = self.parity
         json_report.write(out / "conformance.json", self.settings, results, records, self.verdict, parity)
         junit_report.write(out / "junit.xml", results, parity)
-        markdown_report.write(out / "conformance.md", self.settings, results, self.verdict.line, parity)
+        self.retried = retries(records)
+        markdown_report.write(out / "conformance.md", self.settings, results, self.verdict.line, parity, self.retried)
         html_report.write(out / "conformance.html", self.settings, results, self.verdict.line, self.verdict.conforms,
-                          parity)  # fmt: skip
+                          parity, self.retried)  # fmt: skip
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         if self.verdict is not None:
             settings = self.settings
+            if self.retried:
+                terminalreporter.write_line(f"pinpoint-conformance: {len(self.retried)} request(s) retried once on "
+                                            f"a new connection; the first: {self.retried[0]}")  # fmt: skip
             terminalreporter.write_sep("-", f"reports written to {settings.report_dir}/; seed {settings.seed}; "
                                             f"reproduce: {settings.command_line()}")  # fmt: skip
 

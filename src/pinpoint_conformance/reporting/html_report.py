@@ -189,8 +189,16 @@ def _parity(parity: ParityOutcome | None) -> str:
             "</section>")  # fmt: skip
 
 
+def _retries(retried: list[str]) -> str:
+    """Requests the suite sent a second time after meeting a stale connection: shown, never hidden."""
+    if not retried:
+        return ""
+    items = "".join(f"<li>{escape(note)}</li>" for note in retried)
+    return f'<section id="retries"><h2>Requests retried ({len(retried)})</h2><ul>{items}</ul></section>'
+
+
 def render(settings: Settings, results: list[CheckResult], line: str, ok: bool,
-           parity: ParityOutcome | None = None) -> str:  # fmt: skip
+           parity: ParityOutcome | None = None, retried: list[str] | None = None) -> str:  # fmt: skip
     tally = counts(results)
     shown = [s for s in STATUSES if tally[s]]  # the statuses this run has, in the order results.py gives
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -203,6 +211,7 @@ def render(settings: Settings, results: list[CheckResult], line: str, ok: bool,
 {_parity(parity)}
 {_failures(results)}
 {_warnings(results)}
+{_retries(retried or [])}
 {_clause_summary(results, shown)}
 {_matrix(results, tally, shown)}
 <script>{SCRIPT}</script>
@@ -211,5 +220,5 @@ def render(settings: Settings, results: list[CheckResult], line: str, ok: bool,
 
 
 def write(path: Path, settings: Settings, results: list[CheckResult], line: str, ok: bool,
-          parity: ParityOutcome | None = None) -> None:  # fmt: skip
-    path.write_text(render(settings, results, line, ok, parity), encoding="utf-8")
+          parity: ParityOutcome | None = None, retried: list[str] | None = None) -> None:  # fmt: skip
+    path.write_text(render(settings, results, line, ok, parity, retried), encoding="utf-8")

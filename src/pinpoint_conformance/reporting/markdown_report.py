@@ -41,7 +41,7 @@ def _exchange(exchange: dict) -> list[str]:
     return lines
 
 
-def render(settings: Settings, results: list[CheckResult], line: str) -> str:
+def render(settings: Settings, results: list[CheckResult], line: str, retried: list[str] | None = None) -> str:
     out = ["# Pinpoint User resource conformance", "", f"**{line}**", "",
            f"- Target: `{settings.base_url}`", f"- Profile: `{settings.profile.name.lower()}`",
            f"- Seed: `{settings.seed}`", f"- Reproduce the run: `{settings.command_line()}`", "",
@@ -60,6 +60,8 @@ def render(settings: Settings, results: list[CheckResult], line: str) -> str:
             out += ["", f"- **{item['message']}** (test `{item['test']}`)", ""]
             for exchange in item.get("exchanges", [])[-2:]:
                 out += _exchange(exchange)
+    if retried:
+        out += ["", f"## Requests retried ({len(retried)})", "", *[f"- {note}" for note in retried]]
     return "\n".join(out) + "\n"
 
 
@@ -89,8 +91,8 @@ def parity_section(parity: ParityOutcome) -> list[str]:
 
 
 def write(path: Path, settings: Settings, results: list[CheckResult], line: str,
-          parity: ParityOutcome | None = None) -> None:  # fmt: skip
-    text = render(settings, results, line)
+          parity: ParityOutcome | None = None, retried: list[str] | None = None) -> None:  # fmt: skip
+    text = render(settings, results, line, retried)
     if parity is not None:
         text += "\n".join(parity_section(parity)) + "\n"
     path.write_text(text, encoding="utf-8")

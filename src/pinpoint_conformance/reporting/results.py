@@ -43,6 +43,16 @@ class TestRecord:
     failure: dict[str, Any] | None = None
     warnings: list[dict[str, Any]] = field(default_factory=list)
     observed: list[str] = field(default_factory=list)  # conditional checks whose condition arose
+    recorded: list[dict[str, Any]] = field(default_factory=list)  # other checks' failures, met on the way
+    blocked_by: list[str] = field(default_factory=list)  # checks whose failures left it unable to go on
+    retries: list[str] = field(default_factory=list)  # requests sent again after a stale connection
+
+    @property
+    def ran_its_check(self) -> bool:
+        """Whether the test ran its own check to the end: it passed, or it failed only with the
+        failures of other checks that it met on the way (`recorded`) and went on."""
+        return self.outcome == "passed" or (self.outcome == "failed" and self.failure is None
+                                            and not self.blocked_by and bool(self.recorded))  # fmt: skip
 
 
 @dataclass
@@ -88,6 +98,11 @@ def fold(records: list[TestRecord], profile: Profile = Profile.CORE) -> list[Che
         failure = record.failure
         if failure and failure.get("blocks_run"):
             continue
+        for met in record.recorded:
+            if met["check"] in results:
+                _add_failure(results[met["check"]], met, record.nodeid)
+        if record.check in results:
+            results[record.check].blocked_by.extend(record.blocked_by)
         if failure:
             owner = failure.get("check") or record.check
             if owner in results:
@@ -100,6 +115,11 @@ def fold(records: list[TestRecord], profile: Profile = Profile.CORE) -> list[Che
     for result in results.values():
         result.status = _status(result, profile, observed, blocked_run)
     return list(results.values())
+
+
+def retries(records: list[TestRecord]) -> list[str]:
+    """Every request the run sent a second time after meeting a stale connection."""
+    return [note for record in records for note in record.retries]
 
 
 def run_blocked(records: list[TestRecord]) -> str:
@@ -123,7 +143,7 @@ def _status(result: CheckResult, profile: Profile, observed: set[str], run_block
     if any(t.outcome == "error" for t in result.tests):
         result.skip_reason = "no result arrived (the worker running it died)"
         return ERROR
-    if not any(t.outcome == "passed" for t in result.tests):
+    if not any(t.ran_its_check for t in result.tests):
         result.skip_reason = next((t.skip_reason for t in result.tests if t.skip_reason), "not run in this run")
         return NOT_RUN
     if result.warnings:
