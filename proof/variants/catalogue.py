@@ -710,7 +710,7 @@ FAULTY: tuple[Variant, ...] = (
             crash_when(decoded_user_has(has_dot_segment)), fails=frozenset({"PC707"})),
     Variant("absolute-form-unrouted", "7", "an absolute-form request target (GET http://host/v1/...) is matched "
             "against the routes as it came, so it names no resource (404), as in a Starlette app on uvicorn's h11 "
-            "parser", intercept(absolute_form_unrouted), fails=frozenset({"PC708"})),
+            "parser", intercept(absolute_form_unrouted), fails=frozenset({"PC708"}), profile="strict"),
     # Clause 8: resilience.
     Variant("throttle-without-body", "8", "a third of the requests get a bare 429",
             sometimes(0.3, lambda: Response(b"", status_code=429)), fails=frozenset({"PC801"}),

@@ -208,16 +208,20 @@ _CHECKS = (
           "after the ID is not part of it; the NFC and NFD forms of one ID are two users.",
           f"{MODEL}: EndpointUser.UserId __string (no pattern)"),
     Check("PC707", "No input yields a 5xx", "7",
-          "No request, however unusual its IDs or encoding, MAY get a 5xx; a refused ID gets 400 MessageBody. "
+          "No request, however unusual its IDs or encoding, may get a 5xx (MUST NOT); a refused ID gets 400 "
+          "MessageBody. "
           "Every run sends, as user ID and as application ID of GET and DELETE, every C0 control and DEL, every "
           "reserved and unsafe character encoded and literal, invalid UTF-8 (overlong forms included), "
           "malformed escapes, an ID of 1,025 characters and dot segments (harness/hostile_ids.py). HEAD and "
-          "OPTIONS may get any answer but a 5xx, and remove nothing.",
+          "OPTIONS may get any answer but a 5xx, and remove nothing. A target outside RFC 3986's syntax (a "
+          "literal [ { | …, a malformed escape) may be refused by the HTTP layer in any form but a 5xx; under "
+          "strict its refusal MUST be a 400 MessageBody too.",
           f"{MODEL}: BadRequestException (400) \"The request contains a syntax error\""),
-    Check("PC708", "Absolute-form request targets address the same user", "7",
-          "A GET or DELETE whose request line carries the whole URL (GET http://host/v1/apps/…) MUST "
-          "be answered as the same request with the path alone: the user's endpoints listed, or deleted.",
-          "RFC 9112 §3.2.2 \"a server MUST accept the absolute-form in requests\""),
+    Check("PC708", "Absolute-form request targets address the same user (strict)", "7",
+          "Under strict, a GET or DELETE whose request line carries the whole URL (GET http://host/v1/apps/…) "
+          "MUST be answered as the same request with the path alone: the user's endpoints listed, or deleted. "
+          "No client of this API sends the absolute-form to an origin server, so core does not require it.",
+          "RFC 9112 §3.2.2 \"a server MUST accept the absolute-form in requests\"", Profile.STRICT),
     # 8: resilience.
     Check("PC801", "A 429 carries a MessageBody", "8",
           "A 429 MUST carry a MessageBody; the suite retries it with backoff.",

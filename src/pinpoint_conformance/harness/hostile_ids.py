@@ -27,7 +27,11 @@ watching its variant pass (`tests/verdicts/test_probes_justified.py`, table in
   defect was caught at those lengths alone;
 - `malformed-escapes`: "%ZZ", a lone "%" and a half escape (a strict percent-decoder whose error
   is unhandled).
-A server may refuse any of these (4xx with a MessageBody) or not find the user; no 5xx, ever.
+A server may refuse any of these (4xx with a MessageBody) or not find the user; no 5xx, ever. A
+segment outside RFC 3986's path syntax (`in_uri_syntax`: a literal "[", "{", "|"…, a malformed
+escape) is a request no client of the API sends: an HTTP layer may refuse it before the API sees it
+(RFC 9112 §3.2: a server SHOULD answer an invalid request-target with 400), so under core only its
+"no 5xx" is judged, and the shape of its answer under strict.
 
 `NORMALIZED` are segments that a URI normalizer in front of a server may rewrite (dot segments,
 their encoded forms, and dot segments between encoded slashes): they may be refused or not found,
@@ -37,6 +41,7 @@ a MessageBody" (a traversal guard that throws on ".."). An encoded "/" alone is 
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 GEN_DELIMS = ":/?#[]@"
@@ -44,6 +49,15 @@ SUB_DELIMS = "!$&'()*+,;="
 UNSAFE = ' "<>\\^`{|}%'
 # Literal characters that cannot stand in one segment of a valid request line (see above).
 NOT_LITERAL = "/#? %"
+
+
+# RFC 3986 §3.3: segment = *pchar; pchar = unreserved / pct-encoded / sub-delims / ":" / "@".
+_PCHARS = re.compile(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})*")
+
+
+def in_uri_syntax(segment: str) -> bool:
+    """Whether `segment` is a path segment as RFC 3986 writes one (what every client sends)."""
+    return _PCHARS.fullmatch(segment) is not None
 
 
 def _encoded(char: str) -> str:
