@@ -4,6 +4,7 @@ accept connections, and stop them."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -18,11 +19,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @contextmanager
-def running(command: list[str], port: int, *, startup: float = 120) -> Iterator[str]:
-    """Run `command` (a server that will listen on 127.0.0.1:`port`); yield its base URL once it
-    accepts connections; terminate it (gracefully, so that a database is flushed) at the end."""
+def running(command: list[str], port: int, *, startup: float = 120, cwd: Path = ROOT,
+            env: dict[str, str] | None = None) -> Iterator[str]:  # fmt: skip
+    """Run `command` (a server that will listen on 127.0.0.1:`port`) in `cwd`, with `env` added to
+    the environment; yield its base URL once it accepts connections; terminate it (gracefully, so
+    that a database is flushed) at the end."""
     with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=cwd,
+                                   env={**os.environ, **env} if env else None)  # fmt: skip
         try:
             try:
                 wait_until_listening(port, process, startup, poll=0.1)  # type: ignore[arg-type]

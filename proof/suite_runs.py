@@ -52,12 +52,22 @@ class SuiteRun:
         return "\n".join(lines)
 
 
+# The two ways a user runs the suite: the command, and pytest on the suite's folder.
+ENTRY_POINTS = {
+    "run": (sys.executable, "-m", "pinpoint_conformance", "run"),
+    "pytest": (sys.executable, "-m", "pytest", "conformance", "-q", "-p", "no:cacheprovider", "--assert=plain"),
+}
+
+
 def run_suite(base_url: str, report_dir: Path, *, profile: str = "core", options: dict[str, str | None] | None = None,
-              extra: tuple[str, ...] = (), env: dict[str, str] | None = None) -> SuiteRun:  # fmt: skip
-    args = dict(zip(CATALOGUE_OPTIONS[::2], CATALOGUE_OPTIONS[1::2], strict=True))
+              extra: tuple[str, ...] = (), env: dict[str, str] | None = None, entry: str = "pytest",
+              catalogue_options: bool = True) -> SuiteRun:  # fmt: skip
+    """The suite as `entry` runs it (ENTRY_POINTS), with the catalogue's options unless told not to
+    (then the suite's own defaults), and `options` on top."""
+    args = dict(zip(CATALOGUE_OPTIONS[::2], CATALOGUE_OPTIONS[1::2], strict=True)) if catalogue_options else {}
     args.update(options or {})
-    command = [sys.executable, "-m", "pytest", "conformance", "--base-url", base_url, "--profile", profile,
-               "--report-dir", str(report_dir), "-q", "-p", "no:cacheprovider", "--assert=plain", *extra]  # fmt: skip
+    command = [*ENTRY_POINTS[entry], "--base-url", base_url, "--profile", profile, "--report-dir", str(report_dir),
+               *extra]  # fmt: skip
     for name, value in args.items():
         if value is not None:  # None: leave the option out (the suite's own default)
             command += [name, value]
