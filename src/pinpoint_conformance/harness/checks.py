@@ -155,21 +155,21 @@ _CHECKS = (
           "DELETE MUST NOT remove endpoints of the same user ID in another application.",
           f"{MODEL}: DeleteUserEndpointsRequest.ApplicationId (location uri)"),
     Check("PC405", "GET of a user with no endpoints: 404 or an empty 200", "4",
-          "GET of a user with no endpoints MUST answer 404 MessageBody or 200 with an empty Item.",
+          "GET of a user with no endpoints MUST answer 404 or 200 with an empty Item (a 404's MessageBody is PC602's).",
           f"{MODEL}: GetUserEndpoints errors NotFoundException; {SEED}: \"zero or more endpoints\""),
     Check("PC406", "DELETE of a user with no endpoints: 404 or an empty 202", "4",
-          "DELETE of a user with no endpoints MUST answer 404 MessageBody or 202 with an empty Item.",
+          "DELETE of a user with no endpoints MUST answer 404 or 202 with an empty Item (a 404's MessageBody is "
+          "PC602's).",
           f"{MODEL}: DeleteUserEndpoints errors NotFoundException"),
     # 5: unknown application.
     Check("PC501", "GET in an unknown application: 404", "5",
-          "GET in an application that does not exist MUST answer 404 with a MessageBody; an existing ID "
-          "changed in case, padded, truncated, extended or ending in a '_' wildcard names none (404, or 400, "
-          "with a MessageBody).",
+          "GET in an application that does not exist MUST answer 404; an existing ID changed in case, padded, "
+          "truncated, extended or ending in a '_' wildcard names none (404, or 400). Their MessageBody is PC602's.",
           f"{MODEL}: NotFoundException (404) \"the specified resource was not found\""),
     Check("PC502", "DELETE in an unknown application: 404", "5",
-          "DELETE in an application that does not exist MUST answer 404 with a MessageBody; in a "
-          "lookalike of an existing ID (case, padding, length, a '_' wildcard) it answers 404 or 400 and "
-          "deletes nothing.",
+          "DELETE in an application that does not exist MUST answer 404; in a lookalike of an existing ID "
+          "(case, padding, length, a '_' wildcard) it answers 404 or 400 and deletes nothing. Their MessageBody "
+          "is PC602's.",
           f"{MODEL}: NotFoundException (404)"),
     # 6: errors.
     Check("PC601", "Error statuses are documented ones", "6",
