@@ -198,29 +198,29 @@ class _SuiteConnection:
         super().close()  # type: ignore[misc]
 
 
-class _QuickAckConnection(_SuiteConnection, urllib3.connection.HTTPConnection):
+class _SuiteHTTPConnection(_SuiteConnection, urllib3.connection.HTTPConnection):
     pass
 
 
-class _QuickAckHTTPSConnection(_SuiteConnection, urllib3.connection.HTTPSConnection):
+class _SuiteHTTPSConnection(_SuiteConnection, urllib3.connection.HTTPSConnection):
     pass
 
 
-class _RawTargetPool(_SuitePool, urllib3.HTTPConnectionPool):
-    ConnectionCls = _QuickAckConnection
+class _SuiteHTTPPool(_SuitePool, urllib3.HTTPConnectionPool):
+    ConnectionCls = _SuiteHTTPConnection
 
 
-class _RawTargetHTTPSPool(_SuitePool, urllib3.HTTPSConnectionPool):
-    ConnectionCls = _QuickAckHTTPSConnection
+class _SuiteHTTPSPool(_SuitePool, urllib3.HTTPSConnectionPool):
+    ConnectionCls = _SuiteHTTPSConnection
 
 
-class _QuickAckAdapter(requests.adapters.HTTPAdapter):
+class _SuiteAdapter(requests.adapters.HTTPAdapter):
     """The pools above under requests, for the generated requests' session (RAW_TARGET is not set
     for those, so their request line is urllib3's own)."""
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {"http": _RawTargetPool, "https": _RawTargetHTTPSPool}
+        self.poolmanager.pool_classes_by_scheme = {"http": _SuiteHTTPPool, "https": _SuiteHTTPSPool}
 
 
 @dataclass(frozen=True)
@@ -324,7 +324,7 @@ def _pool_manager(base_url: str, environment: _Environment) -> urllib3.PoolManag
     manager = urllib3.ProxyManager(proxy, retries=False) if proxy else urllib3.PoolManager(retries=False)
     if environment.ca_bundle:
         manager.connection_pool_kw["ca_certs"] = environment.ca_bundle
-    manager.pool_classes_by_scheme = {"http": _RawTargetPool, "https": _RawTargetHTTPSPool}
+    manager.pool_classes_by_scheme = {"http": _SuiteHTTPPool, "https": _SuiteHTTPSPool}
     return manager
 
 
@@ -516,8 +516,8 @@ class Client:
         """A session for the requests Schemathesis sends: the run's headers and signer, and the same
         bound on every response, body included."""
         session = DeadlineSession(self.settings.timeout, lambda note: self._note_retry(None, note))
-        session.mount("http://", _QuickAckAdapter())
-        session.mount("https://", _QuickAckAdapter())
+        session.mount("http://", _SuiteAdapter())
+        session.mount("https://", _SuiteAdapter())
         session.headers.update(self.settings.headers)
         if self.signer is not None:
             session.auth = self.signer
