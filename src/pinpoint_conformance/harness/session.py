@@ -200,9 +200,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         record["observed"] = sorted(findings.observed)
         record["retries"] = list(findings.retries)
         record["recorded"] = findings.recorded_dicts()
-        if recorded:
+        if recorded and not report.skipped:
             # Failures of other checks, met on the wire while this test went on: the test fails with
-            # them (in pytest's eyes too), and the report gives each to its own check.
+            # them (in pytest's eyes too), and the report gives each to its own check. (A test that
+            # then skipped stays skipped: its own check did not run; the failures still count.)
             report.outcome = "failed"
             rendered = "\n\n".join(failure.render() for failure in recorded)
             report.longrepr = "\n\n".join(part for part in (str(report.longrepr or ""), rendered) if part)
