@@ -4,6 +4,7 @@ input or method."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import pytest
@@ -77,12 +78,36 @@ def test_encoded_and_literal_ids_address_the_same_user(world: World, client: Cli
         expect.same_endpoints("PC705", exchange, mine, f"GET by the {form} form of {plus_user!r} (a '+' is a plus)")
 
 
+# Escapes whose hex digits hold each of a-f in the first place and in the second: ':' is %3a … '>' %3e,
+# and the UTF-8 bytes of Ï é ü д 用 🙂 are %c3%8f %c3%a9 %c3%bc %d0%b4 %e7%94%a8 %f0%9f%99%82. No
+# character that is path syntax once decoded: that is PC706's.
+LOWER_CASE_HEX = ":;<=>Ïéüд用🙂"
+
+
+@pytest.mark.check("PC705")
+def test_escapes_in_lower_case_address_the_same_user(world: World, client: Client) -> None:
+    """Judged side by side with the same GET in upper-case escapes, so that an ID mishandled in every
+    form (non-ASCII refused, mis-decoded) is PC706's to report, not this check's."""
+    user = world.name("hex") + LOWER_CASE_HEX
+    world.seed_user(world.app_a, user, 1)
+    upper = user_path(world.app_a, user)
+    lower = re.sub("%[0-9A-F]{2}", lambda escape: escape.group().lower(), upper)
+    usual = client.user("GET", world.app_a, user, path=upper)
+    lowered = client.user("GET", world.app_a, user, path=lower)
+    _answered_alike("PC705", lowered, f"GET of {user!r} with its escapes in lower case ({lower.rpartition('/')[2]})",
+                    usual, "in upper case")  # fmt: skip
+
+
+# Each kind's ID around the run's unique name ({}).
 UNUSUAL_IDS = {
-    "space": "with space",
-    "at": "name@example.com",
-    "colon": "urn:user:42",
-    "plus": "plus+sign",
-    "non-ascii": "ünïcødé-用户-🙂",
+    "space": "{}-with space",
+    "at": "{}-name@example.com",
+    "colon": "{}-urn:user:42",
+    "plus": "{}-plus+sign",
+    "non-ascii": "{}-ünïcødé-用户-🙂",
+    # A UTF-8 decoder that takes a leading U+FEFF for a byte order mark drops it (WHATWG's TextDecoder
+    # does unless told ignoreBOM): the ID becomes another user's.
+    "leading-bom": "\ufeff{}",
     "255-chars": None,  # filled to 255 characters in all
 }
 
@@ -91,7 +116,8 @@ UNUSUAL_IDS = {
 @pytest.mark.parametrize("kind", list(UNUSUAL_IDS))
 def test_unusual_user_ids_round_trip(world: World, client: Client, kind: str) -> None:
     base = world.name(kind)
-    user = base + "-" + (UNUSUAL_IDS[kind] or "x" * (255 - len(base) - 1))
+    template = UNUSUAL_IDS[kind]
+    user = template.format(base) if template else base + "-" + "x" * (255 - len(base) - 1)
     endpoints = world.seed_user(world.app_a, user, 1)
     exchange = client.user("GET", world.app_a, user)
     expect.status("PC706", exchange, 200, what=f"GET of the user {user!r}")
@@ -187,15 +213,35 @@ def test_absolute_form_targets_address_the_same_user(world: World, client: Clien
         return
     origin = client.user("GET", world.app_a, user)
     absolute = client.user("GET", world.app_a, user, absolute_form=True)
-    (got_status, got), (want_status, want) = _listing(absolute), _listing(origin)
-    if (got_status, got) != (want_status, want):
-        fail("PC708", f"GET of {user!r} in absolute-form answered {got_status} listing {got}; "
-                      f"in origin-form {want_status} listing {want}", absolute, origin)  # fmt: skip
+    _answered_alike("PC708", absolute, f"GET of {user!r} in absolute-form", origin, "in origin-form")
 
 
 def _listing(exchange: Exchange) -> tuple[int | None, list[str] | None]:
     """A GET's status and, for a 200, the endpoint IDs it listed, sorted (the resource defines no order)."""
     return exchange.status, sorted(expect.listed_ids(exchange)) if exchange.status == 200 else None
+
+
+def _answered_alike(check_id: str, got: Exchange, how: str, usual: Exchange, usual_how: str) -> None:
+    """`got`, a GET sent in an unusual form, MUST answer what `usual`, the same GET in the usual form,
+    answers: the same status, and for a 200 the same endpoints."""
+    (got_status, got_ids), (want_status, want_ids) = _listing(got), _listing(usual)
+    if (got_status, got_ids) != (want_status, want_ids):
+        fail(check_id, f"{how} answered {got_status} listing {got_ids}; {usual_how}, {want_status} listing "
+                       f"{want_ids}", got, usual)  # fmt: skip
+
+
+@pytest.mark.check("PC709")
+def test_header_field_order_does_not_change_the_answer(world: World, client: Client,
+                                                      plain_user: tuple[str, list[str]]) -> None:  # fmt: skip
+    """RFC 9110 §5.3: the order of fields with different names is not significant. Clients differ in
+    it (Node's http puts Host after the fields it was given; a proxy may lead with Connection); a
+    parser that looks for Host first, or for a field before Connection, fails them. Judged side by
+    side with the usual order, so that a GET broken for every request is PC1xx's to report."""
+    user, _ = plain_user
+    usual = client.user("GET", world.app_a, user)
+    reordered = client.user("GET", world.app_a, user, fields_reversed=True)
+    _answered_alike("PC709", reordered, f"GET of {user!r} with its header fields led by Connection and ended by Host",
+                    usual, "led by Host")  # fmt: skip
 
 
 @pytest.mark.check("PC706")

@@ -273,6 +273,13 @@ def routes_decoded(raw: bytes) -> bytes:
     return re.split(rb"[?#]", decoded, maxsplit=1)[0]
 
 
+def drops_leading_bom(raw: bytes) -> bytes:
+    """Drops a U+FEFF that begins the user ID, as a UTF-8 decoder that reads it as a byte order mark
+    does (WHATWG's TextDecoder without ignoreBOM): the ID becomes another user's."""
+    head, _, user = raw.rpartition(b"/")
+    return head + b"/" + re.sub(rb"^%EF%BB%BF", b"", user, flags=re.IGNORECASE)
+
+
 def crash_when(predicate: Callable[[Request], bool]) -> Callable[[], ASGIApp]:
     def respond(request: Request) -> Response | None:
         if is_user_resource(request) and predicate(request):
@@ -466,6 +473,20 @@ def has_malformed_escape(text: str) -> bool:
 
 def raw_user_has_malformed_escape(request: Request) -> bool:
     return has_malformed_escape(raw_user(request).decode("latin-1"))
+
+
+def raw_user_has_lower_case_escape(request: Request) -> bool:
+    """An escape like %2f, which a hex decoder that knows only 0-9 and A-F cannot read."""
+    return re.search(rb"%(?=[0-9A-Fa-f]{2})[0-9A-F]?[a-f]", raw_user(request)) is not None
+
+
+def host_must_lead(request: Request) -> Response | None:
+    """A hand-written header parser that takes the first field line for Host (RFC 9110 §5.3 says the
+    order of differently named fields carries no meaning)."""
+    headers = request.scope.get("headers") or []
+    if is_user_resource(request) and (not headers or headers[0][0].lower() != b"host"):
+        return message(400, "Missing Host header")
+    return None
 
 
 USER_SEGMENT, APPLICATION_SEGMENT = -1, 2  # indexes into /v1/apps/{application-id}/users/{user-id}
@@ -674,6 +695,9 @@ FAULTY: tuple[Variant, ...] = (
             also=frozenset({"PC901"})),
     Variant("plus-as-space", "7", "a literal + in the path is decoded as a space",
             lambda: PathRewrite(reference(), plus_as_space), fails=frozenset({"PC705"})),
+    Variant("lower-case-escapes-refused", "7", "a percent-escape with a lower-case hex digit (%2f, %c3%a9) in a "
+            "user ID is refused with 400: the decoder knows only 0-9 and A-F",
+            refuse_when(raw_user_has_lower_case_escape), fails=frozenset({"PC705"})),
     Variant("routes-decoded-path", "7", "the path is percent-decoded before it is routed (an encoded / ? # or % "
             "in a user ID is read as path syntax)", lambda: PathRewrite(reference(), routes_decoded),
             fails=frozenset({"PC706"})),
@@ -683,6 +707,9 @@ FAULTY: tuple[Variant, ...] = (
             refuse_when(decoded_user_has(lambda u: not u.isascii())), fails=frozenset({"PC706"})),
     Variant("truncated-user-ids", "7", "user IDs are cut to 64 characters",
             with_store(stores.TruncatesUserIds), fails=frozenset({"PC706"})),
+    Variant("leading-bom-dropped", "7", "a U+FEFF that begins a user ID is dropped when the path is decoded, "
+            "as by a UTF-8 decoder that takes it for a byte order mark: the ID reads another user's endpoints",
+            lambda: PathRewrite(reference(), drops_leading_bom), fails=frozenset({"PC706"})),
     Variant("latin1-paths", "7", "the path is percent-decoded as Latin-1 (mojibake)",
             lambda: PathRewrite(reference(), latin1_path), fails=frozenset({"PC706"})),
     Variant("dollar-crashes", "7", "a $ in a user ID raises an unhandled error (500)",
@@ -712,6 +739,9 @@ FAULTY: tuple[Variant, ...] = (
             "against the routes as it came, so it names no resource (404), as in a Starlette app on uvicorn's h11 "
             "parser", intercept(absolute_form_unrouted), fails=frozenset({"PC708"}),
             also=frozenset({"PCA01", "PCA02"}), profile="strict"),
+    Variant("host-must-lead", "7", "a request whose first header field is not Host gets 400 \"Missing Host "
+            "header\": a hand-written parser reads Host from the first field line", intercept(host_must_lead),
+            fails=frozenset({"PC709"})),
     # Clause 8: resilience.
     Variant("throttle-without-body", "8", "a third of the requests get a bare 429",
             sometimes(0.3, lambda: Response(b"", status_code=429)), fails=frozenset({"PC801"}),

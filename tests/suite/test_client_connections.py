@@ -126,3 +126,16 @@ def test_generated_requests_are_retried_once_on_a_stale_connection_too() -> None
         assert session.get(client.settings.base_url + "/v1/apps/a/users/u").status_code == 200
         session.close()
     assert client.findings is not None and len(client.findings.retries) == 1 and len(seen) == 2
+
+
+def test_fields_reversed_puts_connection_first_and_host_last_on_the_wire() -> None:
+    """PC709's request: the header fields as sent, led by Connection and ended by one Host."""
+    with raw_server(closes_when_asked_without_echo) as (client, seen):
+        client.send("GET", "/v1/apps/a/users/u")
+        client.send("GET", "/v1/apps/a/users/u", fields_reversed=True)
+    usual, reordered = ([line.split(b":")[0].lower() for line in request.split(b"\r\n")[1:] if line]
+                        for request in seen)  # fmt: skip
+    assert usual[0] == b"host"
+    assert reordered[0] == b"connection" and reordered[-1] == b"host"
+    assert reordered.count(b"host") == 1
+    assert sorted(reordered) == sorted([*usual, b"connection"])

@@ -200,11 +200,14 @@ _CHECKS = (
           "When a client accepts gzip, the response MUST decode to the same JSON as an identity one.",
           "RFC 9110 §8.4 (Content-Encoding)"),
     Check("PC705", "Encoded and literal forms of an ID address the same user", "7",
-          "A user ID MUST be matched after percent-decoding; a literal + is a plus, not a space.",
-          "RFC 3986 §2.1, §3.3 (percent-encoding of path segments)"),
+          "A user ID MUST be matched after percent-decoding, its escapes' hex digits in upper or lower case "
+          "alike; a literal + is a plus, not a space.",
+          "RFC 3986 §2.1 (\"The uppercase hexadecimal digits 'A' through 'F' are equivalent to the lowercase "
+          "digits 'a' through 'f'\"), §3.3 (percent-encoding of path segments)"),
     Check("PC706", "Unusual user IDs round-trip", "7",
           "User IDs with spaces (inside and at either end), @, :, +, / ? # % ; & = (sent percent-encoded), "
-          "non-ASCII UTF-8 and 255 characters MUST round-trip: written, read and deleted; a query string "
+          "non-ASCII UTF-8, a leading U+FEFF (a byte order mark) and 255 characters MUST round-trip: written, "
+          "read and deleted; a query string "
           "after the ID is not part of it; the NFC and NFD forms of one ID are two users.",
           f"{MODEL}: EndpointUser.UserId __string (no pattern)"),
     Check("PC707", "No input yields a 5xx", "7",
@@ -222,6 +225,11 @@ _CHECKS = (
           "MUST be answered as the same request with the path alone: the user's endpoints listed, or deleted. "
           "No client of this API sends the absolute-form to an origin server, so core does not require it.",
           "RFC 9112 §3.2.2 \"a server MUST accept the absolute-form in requests\"", Profile.STRICT),
+    Check("PC709", "The order of header fields does not change the answer", "7",
+          "A GET MUST be answered alike whatever the order of its header fields: led by Connection and "
+          "ended by Host as well as led by Host.",
+          "RFC 9110 §5.3 (\"The order in which field lines with differing field names are received in a "
+          "section is not significant\")"),
     # 8: resilience.
     Check("PC801", "A 429 carries a MessageBody", "8",
           "A 429 MUST carry a MessageBody; the suite retries it with backoff.",

@@ -385,13 +385,15 @@ class Client:
     # Sending ------------------------------------------------------------------------------
 
     def send(self, method: str, path: str, *, body: bytes | None = None, headers: dict[str, Any] | None = None,
-             sign: bool = True, absolute_form: bool = False) -> Exchange:  # fmt: skip
+             sign: bool = True, absolute_form: bool = False, fields_reversed: bool = False) -> Exchange:  # fmt: skip
         """Send, retrying while the server throttles. Raises ConformanceFailure for transport
         problems (PC803, PC804) and for throttling without a MessageBody or without end.
-        `absolute_form` puts the whole URL on the request line (RFC 9112 §3.2.2), not only its path."""
+        `absolute_form` puts the whole URL on the request line (RFC 9112 §3.2.2), not only its path.
+        `fields_reversed` sends the header fields in the reverse of their usual order, led by
+        `Connection: keep-alive` and ended by Host (which urllib3 would otherwise put first)."""
         for attempt in range(1, self.settings.max_attempts + 1):
             try:
-                exchange = self._send_once(method, path, body, headers, sign, absolute_form)
+                exchange = self._send_once(method, path, body, headers, sign, absolute_form, fields_reversed)
             except ConformanceFailure as failure:  # no complete response: a transcript keeps it too
                 self._returned(*failure.exchanges)
                 raise
@@ -429,12 +431,15 @@ class Client:
         return merged
 
     def _send_once(self, method: str, path: str, body: bytes | None, headers: dict[str, Any] | None,
-                   sign: bool, absolute_form: bool = False) -> Exchange:  # fmt: skip
+                   sign: bool, absolute_form: bool = False, fields_reversed: bool = False) -> Exchange:  # fmt: skip
         url = self.settings.base_url + path  # exactly as the check encoded it: no re-quoting
         request_headers = self._request_headers(method, headers, body)
         signer = self.signer if sign else None
         if signer is not None:
             request_headers = signer.signed_headers(method, url, request_headers, body)
+        if fields_reversed:  # urllib3 sends a Host it is given where it stands, and no Host of its own
+            request_headers = {"Connection": "keep-alive", **dict(reversed(request_headers.items())),
+                               "Host": urlsplit(url).netloc.rpartition("@")[2]}  # fmt: skip
         exchange = Exchange(method, url, request_headers, body, sigv4_region=signer and signer.region,
                             absolute_form=absolute_form)  # fmt: skip
         timeout = self.settings.timeout
@@ -527,10 +532,11 @@ class Client:
     # The User resource, checked on the wire -----------------------------------------------
 
     def user(self, method: str, application_id: str, user_id: str, *, path: str | None = None,
-             headers: dict[str, Any] | None = None, absolute_form: bool = False) -> Exchange:  # fmt: skip
+             headers: dict[str, Any] | None = None, absolute_form: bool = False,
+             fields_reversed: bool = False) -> Exchange:  # fmt: skip
         """Call the User resource and hold the response to the wire checks (clauses 3, 6, 7, 10)."""
         exchange = self.send(method, path or user_path(application_id, user_id), headers=headers,
-                             absolute_form=absolute_form)  # fmt: skip
+                             absolute_form=absolute_form, fields_reversed=fields_reversed)  # fmt: skip
         self._settle(wire.response_failures(exchange, self.settings.profile, self.findings, self.ledger))
         return exchange
 
