@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 # The suite's own values, written again so that the probe imports nothing of the suite;
 # tests/benchmarks/test_verdict_floor.py holds them equal to the suite's.
 USER_PATH = "/v1/apps/{application-id}/users/{user-id}"  # properties.USER_PATH
-OTHER_METHODS = ("POST", "PUT", "PATCH", "TRACE")  # client.OTHER_METHODS, which PC902 draws from
+OTHER_METHODS = ("POST", "PUT", "PATCH")  # client.OTHER_METHODS, which PC902 draws from under core
 
 
 def profile(count: int) -> Any:

@@ -9,8 +9,9 @@ Without options every mutant runs, one at a time. `--sample K` runs every n-th m
 and alone runs only those. `--list` prints the chosen mutants and runs nothing.
 
 The mutants come from proof/mutants.py (deterministic, AST-based; `python -m proof.mutants FILE`
-lists them). The unmutated emulator runs first: it is the baseline (today DOES NOT CONFORM, failing
-PC603 and PC902 only). Then, for each mutant: its source is written to a temporary folder, it is
+lists them). The unmutated emulator runs first: it is the baseline (today CONFORMS under core; the
+recorded study's baseline, from before TRACE moved to strict, failed PC603 and PC902).
+Then, for each mutant: its source is written to a temporary folder, it is
 started as `python <file> --host 127.0.0.1 --port <free port>`, and the suite runs on it as a user
 runs it (proof.suite_runs.run_suite: the catalogue's options, the suite's default seed, profile
 core), writing its reports to a temporary folder of its own.

@@ -675,7 +675,7 @@ FAULTY: tuple[Variant, ...] = (
     Variant("put-deletes", "6", "PUT deletes the user's endpoints before answering 405",
             put_deletes, fails=frozenset({"PC603"})),
     Variant("trace-enabled", "6", "TRACE echoes the request (message/http)",
-            intercept(trace_echo), fails=frozenset({"PC603"}), also=frozenset({"PC902"})),
+            intercept(trace_echo), fails=frozenset({"PC603"}), also=frozenset({"PC902"}), profile="strict"),
     Variant("no-allow-header", "6", "405 without an Allow header (a failure under strict)",
             rewrite(no_allow), fails=frozenset({"PC604"}), profile="strict"),
     Variant("control-char-text-404", "6", "a user ID with a C0 control character gets the framework's text/plain 404",

@@ -22,6 +22,7 @@ import urllib3
 import urllib3.connection
 
 from . import wire
+from .checks import Profile
 from .exchange import Exchange
 from .failures import ConformanceFailure, Findings, fail, observe
 from .settings import Settings
@@ -41,8 +42,15 @@ def user_path(application_id: str, user_id: str) -> str:
     return f"/v1/apps/{segment(application_id)}/users/{segment(user_id)}"
 
 
-# Methods the User resource does not define, that the suite sends it (PC603; PC902 draws from them).
-OTHER_METHODS = ("POST", "PUT", "PATCH", "TRACE")
+# Methods the User resource does not define that a client of the API may send it by mistake (PC603;
+# PC902 draws from them). TRACE is sent under strict only: no API client sends it, and an HTTP layer
+# may answer it 501 Not Implemented (RFC 9110 §15.6.2), as Python's http.server does.
+OTHER_METHODS = ("POST", "PUT", "PATCH")
+STRICT_METHODS = ("TRACE",)
+
+
+def other_methods(profile: Profile) -> tuple[str, ...]:
+    return OTHER_METHODS + STRICT_METHODS if profile >= Profile.STRICT else OTHER_METHODS
 
 
 class SigV4Signer:

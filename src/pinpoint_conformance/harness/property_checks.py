@@ -24,7 +24,8 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
 from . import properties
-from .client import OTHER_METHODS, Client, segment
+from .client import Client, segment
+from .client import other_methods as methods_sent
 from .failures import ConformanceFailure, NotApplicable, fail, observe
 from .settings import Settings, cache_dir
 from .wire import check_message_body
@@ -101,7 +102,7 @@ def draw_examples(settings: Settings) -> Drawn:
 
     @hypothesis_seed(settings.seed)
     @properties.hypothesis_profile(settings)
-    @given(drawn=st.tuples(st.sampled_from(OTHER_METHODS), get.as_strategy(path_parameters=pinned)))
+    @given(drawn=st.tuples(st.sampled_from(methods_sent(settings.profile)), get.as_strategy(path_parameters=pinned)))
     def draw_other_methods(drawn: tuple[str, Any]) -> None:
         other_methods.append(drawn)
 
