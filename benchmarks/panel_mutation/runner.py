@@ -7,6 +7,9 @@ Subcommands (see README.md beside this file):
   study     baseline (unless recorded), then Stryker over a copy of server.js, then boto3, then report
   mutant    what Stryker's command test runner calls, once per mutant (cwd: Stryker's sandbox)
   boto3     run the server author's check_boto3.py against every mutant the suite let survive
+  after     run the suite as it is now on the mutants whose outcome a suite change can alter (every
+            survivor, and every kill that PC603, PC604 or PC902 had a part in), against a baseline of
+            the suite as it is now: the "after" figures beside the first measurement
   report    write reports/panel-mutation-study.{md,json} from Stryker's JSON report and the records
 
 WORK is reports/panel-mutation/ (git-ignored) unless PANEL_MUTATION_WORK names another folder.
@@ -15,6 +18,7 @@ WORK is reports/panel-mutation/ (git-ignored) unless PANEL_MUTATION_WORK names a
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import contextlib
 import datetime as dt
 import json
@@ -249,7 +253,8 @@ def measure(script: Path, env: dict[str, str], log: Path) -> dict[str, Any]:
 # Subcommands
 # ---------------------------------------------------------------------------------------------
 def cmd_baseline(args: argparse.Namespace) -> int:
-    WORK.mkdir(parents=True, exist_ok=True)
+    out_path = getattr(args, "out", None) or WORK / "baseline.json"
+    out_path.parent.mkdir(parents=True, exist_ok=True)
     samples = []
     for i in range(args.repeat):
         env = {k: v for k, v in os.environ.items() if k != ACTIVE_MUTANT}
@@ -281,7 +286,8 @@ def cmd_baseline(args: argparse.Namespace) -> int:
             "seconds": [r["seconds"] for r in runs],
             "command": " ".join(suite_command(0, profile, Path("<tmp>"))).replace(":0", ":PORT"),
         }
-    (WORK / "baseline.json").write_text(json.dumps(baseline, indent=2) + "\n")
+    baseline["commit"] = git_head()
+    out_path.write_text(json.dumps(baseline, indent=2) + "\n")
     for profile in PROFILES:
         b = baseline[profile]
         print(f"{profile}: exit {b['exit_code']}, {b['verdict']}, failed {b['failed'] or 'nothing'}")
@@ -452,6 +458,70 @@ def cmd_boto3(_: argparse.Namespace) -> int:
     return 0
 
 
+AFTER = WORK / "after"
+# A kill these checks had a part in may not recur once TRACE is sent under strict only (PC603, PC604)
+# and PC902 draws from three methods instead of four (its drawn IDs change with it).
+REDRAWN = frozenset({"PC603", "PC604", "PC902"})
+
+
+def after_targets(chunk: str) -> list[str]:
+    """The mutants of `chunk` whose outcome the suite's changes since the first measurement can alter."""
+    records = read_records(chunk)
+    return [
+        m["id"]
+        for m in chunk_mutants(chunk)
+        if m["status"] == "Survived"
+        or (
+            records.get(m["id"], {}).get("outcome") == "killed"
+            and any(set(j["newly_failed"]) & REDRAWN for j in records[m["id"]]["profiles"].values())
+        )
+    ]
+
+
+def after_record(script: Path, mutant: str, log: Path, baseline: dict[str, Any]) -> dict[str, Any]:
+    """One mutant run again: both profiles judged against `baseline`."""
+    env = {k: v for k, v in os.environ.items() if k != ACTIVE_MUTANT}
+    env[ACTIVE_MUTANT] = mutant
+    m = measure(script, env, log)
+    record: dict[str, Any] = {"mutant": mutant, "listening": m["listening"]}
+    if not m["listening"]:
+        record["outcome"] = "stillborn"
+        return record
+    record["profiles"] = {p: judge(m["runs"][p], baseline[p]) for p in PROFILES}
+    if any(r["exit_code"] is None for r in m["runs"].values()):
+        record["outcome"] = "suite-timeout"
+    elif any(j["killed"] for j in record["profiles"].values()):
+        record["outcome"] = "killed"
+    else:
+        record["outcome"] = "survived"
+    return record
+
+
+def cmd_after(args: argparse.Namespace) -> int:
+    """The first measurement's survivors, and its kills that PC603, PC604 or PC902 had a part in, run
+    again with the suite as it is now (both profiles), judged against the unmutated server's runs
+    under this suite: WORK/after/baseline.json, and WORK/chunks/A-B/after.json per chunk."""
+    baseline_path = AFTER / "baseline.json"
+    if not baseline_path.exists() and cmd_baseline(argparse.Namespace(repeat=args.repeat, out=baseline_path)) != 0:
+        return 2
+    baseline = json.loads(baseline_path.read_text())
+    for chunk in done_chunks():
+        out_path = chunk_dir(chunk) / "after.json"
+        results: dict[str, Any] = json.loads(out_path.read_text()) if out_path.exists() else {}
+        todo = [t for t in after_targets(chunk) if t not in results]
+        with tempfile.TemporaryDirectory(prefix="panel-mutation-after-") as tmp:
+            script = Path(tmp) / "server.js"
+            shutil.copyfile(chunk_dir(chunk) / "instrumented-server.js", script)
+            with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+                logs = [Path(tmp) / f"{t}.log" for t in todo]
+                runs = pool.map(after_record, [script] * len(todo), todo, logs, [baseline] * len(todo))
+                for mutant, record in zip(todo, runs, strict=True):
+                    results[mutant] = record
+                    out_path.write_text(json.dumps(results, indent=1) + "\n")
+                    print(f"after {chunk}/{mutant}: {record['outcome']}", flush=True)
+    return cmd_report(argparse.Namespace(classes=None))
+
+
 # ---------------------------------------------------------------------------------------------
 # The report
 # ---------------------------------------------------------------------------------------------
@@ -488,7 +558,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     notes: list[str] = []
     if source.exists():  # keep the hand classification of a previous report (or read a file of it)
         notes = json.loads(source.read_text()).get("notes", [])
-        for s in json.loads(source.read_text()).get("survivors", []):
+        previous = json.loads(source.read_text())
+        for s in previous.get("survivors", []) + previous.get("summary", {}).get("after", {}).get("new_survivors", []):
             if s.get("class"):
                 classes[s["key"]] = {"class": s["class"], "reason": s.get("reason", "")}
     rows = []
@@ -536,6 +607,9 @@ def cmd_report(args: argparse.Namespace) -> int:
             "killed": [r["id"] for r in boto_kills],
         },
     }
+    after = after_summary(rows, classes)
+    if after:
+        summary["after"] = after
     out = {
         **meta,
         "stryker": {"version": stryker_version(), "config": json.loads((HERE / "stryker.config.json").read_text())},
@@ -550,6 +624,61 @@ def cmd_report(args: argparse.Namespace) -> int:
     REPORT_MD.write_text(markdown(out))
     print(json.dumps(summary, indent=1))
     return 0
+
+
+def after_summary(rows: list[dict[str, Any]], classes: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """The figures with the re-runs of `after` in place of the first outcomes they re-measured; {}
+    when nothing was re-run."""
+    again: dict[str, dict[str, Any]] = {}
+    for chunk in done_chunks():
+        path = chunk_dir(chunk) / "after.json"
+        if path.exists():
+            again.update({f"{chunk}/{k}": v for k, v in json.loads(path.read_text()).items()})
+    if not again:
+        return {}
+    judged = []
+    for r in rows:
+        if r["outcome"] not in ("killed", "survived"):
+            continue
+        rec = again.get(r["id"])
+        if rec is None:
+            judged.append({**r, "rerun": False})
+        elif rec["outcome"] in ("killed", "survived"):
+            judged.append({**r, "rerun": True, "outcome": rec["outcome"],
+                           "killed_by": {p: j["killed"] for p, j in rec["profiles"].items()},
+                           "newly_failed": {p: j["newly_failed"] for p, j in rec["profiles"].items()}})  # fmt: skip
+    killed = sum(1 for r in judged if r["outcome"] == "killed")
+    survivors = [r for r in judged if r["outcome"] == "survived"]
+    for r in survivors:
+        r.update(classes.get(r["key"], {"class": r.get("class", ""), "reason": r.get("reason", "")}))
+    klass = Counter(r.get("class") or "unclassified" for r in survivors)
+    missed = klass["missed"] + klass["unclassified"]
+    first = {r["id"]: r["outcome"] for r in rows}
+
+    def per_profile(which: tuple[str, ...]) -> dict[str, Any]:
+        k = sum(1 for r in judged if any(r["killed_by"].get(p) for p in which))
+        return {"killed": k, "survived": len(judged) - k, "score": pct(k, len(judged))}
+
+    def brief(r: dict[str, Any]) -> dict[str, Any]:
+        keep = ("id", "key", "line", "column", "mutator", "original", "replacement", "newly_failed", "class", "reason")
+        return {k: r[k] for k in keep if k in r}
+
+    after_baseline = json.loads((AFTER / "baseline.json").read_text())
+    return {
+        "commit": after_baseline.get("commit", ""),
+        "baseline": {p: {k: after_baseline[p][k] for k in BASELINE_KEYS} for p in PROFILES},
+        "rerun": sum(1 for r in judged if r["rerun"]),
+        "rerun_not_judged": sorted(k for k, v in again.items() if v["outcome"] not in ("killed", "survived")),
+        "killed": killed,
+        "survived": len(survivors),
+        "score": pct(killed, len(judged)),
+        "per_profile": {"core": per_profile(("core",)), "aws": per_profile(("aws",)), "both": per_profile(PROFILES)},
+        "survivor_classes": {k: klass[k] for k in CLASSES},
+        "in_contract_score": pct(killed, killed + missed),
+        "newly_killed": [brief(r) for r in judged if r["outcome"] == "killed" and first[r["id"]] == "survived"],
+        "new_survivors": [brief(r) for r in survivors if first[r["id"]] == "killed"],
+        "missed": [brief(r) for r in survivors if (r.get("class") or "unclassified") in ("missed", "unclassified")],
+    }
 
 
 def report_row(
@@ -770,6 +899,8 @@ def markdown(r: dict[str, Any]) -> str:
     if r.get("notes"):
         out += ["", "## Notes", ""]
         out += [f"- {n}" for n in r["notes"]]
+    if "after" in s:
+        out += after_markdown(s["after"], s)
     kills_by_check: Counter[str] = Counter()
     for v in r["mutants"]:
         for p, checks in v["newly_failed"].items():
@@ -780,6 +911,59 @@ def markdown(r: dict[str, Any]) -> str:
     out += ["", "Every mutant's record (outcome, checks newly failed per profile) is in `panel-mutation-study.json`."]
     out.append("")
     return "\n".join(out)
+
+
+def after_markdown(a: dict[str, Any], first: dict[str, Any]) -> list[str]:
+    b = a["baseline"]
+    out = [
+        "",
+        f"## After the suite's changes (commit `{a['commit']}`)",
+        "",
+        "The figures above are the first measurement, before any suite change made for this study. "
+        "`runner.py after` then ran the suite as it is at this commit on every mutant whose outcome its "
+        "changes can alter: every survivor, and every kill that PC603, PC604 or PC902 had a part in (TRACE "
+        "is sent under strict only now, and PC902 draws from three methods instead of four). "
+        f"{a['rerun']} mutants were run again"
+        + (f" ({len(a['rerun_not_judged'])} of them neither killed nor survived: "
+           + ", ".join(a["rerun_not_judged"]) + ")" if a["rerun_not_judged"] else "")
+        + "; every other outcome stands as first measured. The unmutated server under this suite:",
+        "",
+        "| Profile | Exit | Verdict | Failed checks |",
+        "|---|---|---|---|",
+    ]  # fmt: skip
+    out += [f"| {p} | {b[p]['exit_code']} | {b[p]['verdict']} | {', '.join(b[p]['failed']) or 'none'} |"
+            for p in PROFILES]  # fmt: skip
+    fc = first["survivor_classes"]
+    ac = a["survivor_classes"]
+    out += [
+        "",
+        "| | First measurement | After |",
+        "|---|---|---|",
+        f"| Killed | {first['counts']['killed']} | {a['killed']} |",
+        f"| Survived | {first['counts']['survived']} | {a['survived']} |",
+        f"| Score | {first['score']} | {a['score']} |",
+    ]
+    for name, label in (("core", "core alone"), ("aws", "aws alone"), ("both", "core and aws together")):
+        was, now = first["per_profile"][name], a["per_profile"][name]
+        out.append(f"| Killed by {label} | {was['killed']} ({was['score']}) | {now['killed']} ({now['score']}) |")
+    out += [
+        "| Survivors equivalent / outside-contract / missed / unclassified | "
+        + " / ".join(str(fc[k]) for k in CLASSES) + " | " + " / ".join(str(ac[k]) for k in CLASSES) + " |",
+        f"| **In-contract score** | **{first['in_contract_score']}** | **{a['in_contract_score']}** |",
+    ]  # fmt: skip
+
+    def where(v: dict[str, Any]) -> str:
+        return f"- {v['id']} ({v['line']}:{v['column']} {md_code(short(v['replacement'], 40))}): "
+
+    out += ["", f"Killed now, survivors before ({len(a['newly_killed'])}):", ""]
+    out += [where(v) + "; ".join(f"{p} {', '.join(c)}" for p, c in v["newly_failed"].items() if c)
+            for v in a["newly_killed"]] or ["None."]  # fmt: skip
+    out += ["", f"Survivors now, killed before ({len(a['new_survivors'])}):", ""]
+    out += [where(v) + f"{v.get('class') or 'UNCLASSIFIED'} — {md_cell(v.get('reason', ''))}"
+            for v in a["new_survivors"]] or ["None."]  # fmt: skip
+    out += ["", f"Missed (or unclassified) after ({len(a['missed'])}):", ""]
+    out += [where(v) + md_cell(v.get("reason", "")) for v in a["missed"]] or ["None."]
+    return out
 
 
 def main() -> int:
@@ -794,6 +978,9 @@ def main() -> int:
     p.add_argument("--fresh", action="store_true", help="forget the chunks already done")
     sub.add_parser("mutant")
     sub.add_parser("boto3")
+    p = sub.add_parser("after")
+    p.add_argument("--repeat", type=int, default=3, help="baseline runs that must agree")
+    p.add_argument("--jobs", type=int, default=2, help="mutants run at a time")
     p = sub.add_parser("report")
     p.add_argument("--classes", help="a JSON file with survivors[].key/class/reason (default: the previous report)")
     args = ap.parse_args()
@@ -802,6 +989,7 @@ def main() -> int:
         "study": cmd_study,
         "mutant": cmd_mutant,
         "boto3": cmd_boto3,
+        "after": cmd_after,
         "report": cmd_report,
     }[args.cmd](args)
 
