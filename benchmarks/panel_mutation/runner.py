@@ -403,6 +403,7 @@ def cmd_study(args: argparse.Namespace) -> int:
             "started": dt.datetime.fromtimestamp(began, dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
             "seconds": round(time.time() - began),
             "stryker_exit_code": code,
+            "commit": git_head(),  # the suite each chunk ran with: a study may be resumed at another
         }
         if code == 0:
             for name in ("mutation.json", "mutation.html"):
@@ -783,6 +784,14 @@ def md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def chunks_by_commit(r: dict[str, Any]) -> dict[str, list[str]]:
+    """Which chunks ran with the suite at which commit (a study resumed later may span several)."""
+    out: dict[str, list[str]] = {}
+    for chunk, run in r["chunks"].items():
+        out.setdefault(run.get("commit", r["commit"]), []).append(chunk)
+    return out
+
+
 def markdown(r: dict[str, Any]) -> str:
     s = r["summary"]
     c = s["counts"]
@@ -791,7 +800,9 @@ def markdown(r: dict[str, Any]) -> str:
     out = [
         "# Mutation study of the panel's Node.js server",
         "",
-        f"Measured {r['started']} at commit `{r['commit']}` by `{r['command']}` "
+        f"Measured from {r['started']} by `{r['command']}`, the suite at commit "
+        + ", ".join(f"`{c[:12]}` (chunks {', '.join(ks)})" for c, ks in chunks_by_commit(r).items())
+        + " "
         f"(Stryker {r['stryker']['version']}, command test runner, concurrency "
         f"{r['stryker']['config']['concurrency']}) on {r['machine']}; Stryker's runs took "
         f"{took // 60} min {took % 60} s in all ("
