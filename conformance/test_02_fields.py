@@ -1,6 +1,7 @@
 """Clause 2: every field written through UpdateEndpoint comes back as written, with Id,
-ApplicationId and User.UserId consistent with the request; a moved endpoint follows its user; the
-fields the server sets follow the endpoint's writes."""
+ApplicationId and User.UserId consistent with the request; a moved endpoint follows its user; an
+update replaces what it names and keeps the rest; the fields the server sets follow the endpoint's
+writes."""
 
 from __future__ import annotations
 
@@ -121,6 +122,26 @@ def test_update_replaces_the_values_of_named_attributes(world: World, client: Cl
     got = (endpoint.get("Attributes") or {}).get("color")
     if got != ["green"]:
         fail("PC204", f"Attributes.color is {got!r} after an update to ['green']", exchange)
+
+
+@pytest.mark.check("PC206")
+def test_update_keeps_the_members_it_does_not_name(world: World, client: Client) -> None:
+    """The second write names Attributes only, with every attribute the first one gave, so that a
+    server that replaces the whole Attributes map and one that replaces attribute by attribute agree
+    on what it holds; User is not named, so the endpoint stays its user's."""
+    user, endpoint_id = world.name("keeps"), world.name("ep")
+    first = full_endpoint(user)
+    world.put_endpoint(world.app_a, endpoint_id, first)
+    update = {"Attributes": {"interests": ["music"], "tier": ["silver"]}}
+    world.put_endpoint(world.app_a, endpoint_id, update)
+    exchange = client.user("GET", world.app_a, user)
+    expect.status("PC206", exchange, 200, what="GET after an update that named Attributes only")
+    endpoint = only_endpoint("PC206", exchange, endpoint_id)
+    expected = {**first, **update}
+    differences = [d for name, value in expected.items() if name not in SERVER_MAY_SET
+                   for d in written.differences(value, endpoint.get(name), name)]  # fmt: skip
+    if differences:
+        fail("PC206", "after an update that named Attributes only: " + "; ".join(differences), exchange)
 
 
 def listed(world: World, client: Client, user: str, endpoint_id: str, when: str) -> tuple[dict[str, Any], Exchange]:

@@ -270,9 +270,13 @@ def _no_5xx(exchange: Exchange, what: str, *, has_body: bool = True) -> None:
 @pytest.mark.parametrize("method", ["GET", "DELETE"])
 @pytest.mark.parametrize("where", ["user-id", "application-id"])
 def test_no_input_yields_a_5xx(world: World, client: Client, method: str, where: str) -> None:
-    """Every class of `hostile_ids`, on every run; the wire checks judge each answer."""
+    """Every class of `hostile_ids`, on every run; the wire checks judge each answer. An ID the server
+    refuses or cannot decode lists and deletes nothing: not the endpoints of a user it does not name,
+    and not those written without a user (a server that reads an undecodable ID as "no user" finds
+    them)."""
     guard = world.name("guard")
     guarded = world.seed_user(world.app_a, guard, 1)
+    untouchable = {*guarded, world.put_userless_endpoint(world.app_a)}
     for label, segments in {**hostile_ids.CLASSES, "normalized": hostile_ids.NORMALIZED}.items():
         for name, raw in segments.items():
             # A DELETE names the run's own users only: its prefix, unless the application is the
@@ -286,19 +290,37 @@ def test_no_input_yields_a_5xx(world: World, client: Client, method: str, where:
             path = f"/v1/apps/{app}/users/{user}"
             try:
                 if label == "normalized":
-                    _no_5xx(client.send(method, path), f"the {label}/{name} segment")
+                    exchange = client.send(method, path)
+                    _no_5xx(exchange, f"the {label}/{name} segment")
                 elif not hostile_ids.in_uri_syntax(raw) and client.settings.profile < Profile.STRICT:
                     # A target outside RFC 3986's syntax: no API client sends it, and an HTTP layer
                     # (the server's own, or a proxy in front) may refuse it with a 400 of its own.
-                    _no_5xx(client.send(method, path), f"the {label}/{name} segment", has_body=False)
+                    exchange = client.send(method, path)
+                    _no_5xx(exchange, f"the {label}/{name} segment", has_body=False)
                 else:
-                    client.user(method, "", "", path=path)  # the wire checks judge it
+                    exchange = client.user(method, "", "", path=path)  # the wire checks judge it
+                _reaches_none_of(untouchable, exchange)
             except ConformanceFailure as failure:
                 # Which class and entry, so that a failure says what input it was about.
                 failure.message = f"hostile {where} {label}/{name} ({raw!r}): {failure.message}"
                 raise
-    if method == "DELETE" and not world.endpoint_exists(world.app_a, guarded[0], "PC707"):
-        fail("PC707", f"the hostile DELETEs removed the endpoints of {guard!r}, a user none of them named")
+    if method == "DELETE":  # in sorted order: a set's would change the run's requests from process to process
+        gone = [e for e in sorted(untouchable) if not world.endpoint_exists(world.app_a, e, "PC707")]
+        if gone:
+            fail("PC707", f"the hostile DELETEs removed {gone}, endpoints of {guard!r} or of no user, "
+                          "which none of them named")  # fmt: skip
+
+
+def _reaches_none_of(endpoints: set[str], exchange: Exchange) -> None:
+    """A GET or DELETE of a hostile ID lists none of `endpoints` (no hostile ID is their user's)."""
+    if exchange.status not in (200, 202):
+        return
+    try:
+        listed = set(expect.listed_ids(exchange))
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return  # not an EndpointsResponse: the wire checks judge that
+    if listed & endpoints:
+        fail("PC707", f"it listed {sorted(listed & endpoints)}, endpoints of another user or of none", exchange)
 
 
 @pytest.mark.check("PC707")

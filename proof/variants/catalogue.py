@@ -489,6 +489,25 @@ def host_must_lead(request: Request) -> Response | None:
     return None
 
 
+def undecodable_id_is_no_user() -> ASGIApp:
+    """A user ID that does not percent-decode (%ZZ, a lone %) is read as no user at all: GET lists,
+    and DELETE deletes, the application's endpoints written without a user."""
+    server = reference()
+
+    def respond(request: Request) -> Response | None:
+        segments = segments_of(request)
+        if segments is None or not raw_user_has_malformed_escape(request):
+            return None
+        with server.store.transaction() as db:
+            where = "FROM endpoints WHERE application_id = ? AND user_id IS NULL"
+            documents = [json.loads(row[0]) for row in db.execute(f"SELECT document {where}", (segments[2],))]
+            if request.method == "DELETE":
+                db.execute(f"DELETE {where}", (segments[2],))
+        return JSONResponse({"Item": documents}, status_code=202 if request.method == "DELETE" else 200)
+
+    return Intercept(server, respond)
+
+
 USER_SEGMENT, APPLICATION_SEGMENT = -1, 2  # indexes into /v1/apps/{application-id}/users/{user-id}
 
 
@@ -593,6 +612,9 @@ FAULTY: tuple[Variant, ...] = (
     Variant("deactivates-other-addresses", "2", "a write sets INACTIVE the other endpoints of its channel whose "
             "address differs (AWS's same-address rule, inverted)", with_store(stores.DeactivatesOtherAddresses),
             fails=frozenset({"PC205"})),
+    Variant("update-erases-unnamed", "2", "an update keeps only the members it names: the endpoint loses its "
+            "address, channel, opt-out and user when a later update names Attributes only",
+            with_store(stores.ReplacesOnUpdate), fails=frozenset({"PC206"})),
     Variant("merges-attributes", "2", "an update appends attribute values instead of replacing them",
             with_store(stores.MergesAttributes), fails=frozenset({"PC204"})),
     # Clause 3: types.
@@ -732,6 +754,9 @@ FAULTY: tuple[Variant, ...] = (
     Variant("malformed-escape-crashes", "7", "the user ID is unescaped by a strict decoder whose error is "
             "unhandled (Go's url.PathUnescape, JavaScript's decodeURIComponent): '%ZZ' or a lone '%' is a 500",
             crash_when(raw_user_has_malformed_escape), fails=frozenset({"PC707"})),
+    Variant("undecodable-id-is-no-user", "7", "a user ID that does not percent-decode (%ZZ, a lone %) is read "
+            "as no user: GET lists, and DELETE deletes, the endpoints written without a user",
+            undecodable_id_is_no_user, fails=frozenset({"PC707"})),
     Variant("dot-segment-crashes", "7", "a user ID of '.' or '..', or holding one as a '/'-separated part, "
             "trips an unhandled path-traversal guard (the ID names a file or an object key): 500",
             crash_when(decoded_user_has(has_dot_segment)), fails=frozenset({"PC707"})),

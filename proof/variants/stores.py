@@ -158,6 +158,22 @@ class MergesAttributes(Store):
         super()._upsert(db, application_id, endpoint_id, fields, request_id)
 
 
+class ReplacesOnUpdate(Store):
+    """An update stores the members it names and drops the rest (a PUT in place of an update): only
+    what the server itself set at creation stays."""
+
+    def _upsert(self, db: sqlite3.Connection, application_id: str, endpoint_id: str, fields: dict[str, Any],
+                request_id: str) -> None:  # fmt: skip
+        row = db.execute("SELECT document FROM endpoints WHERE application_id = ? AND endpoint_id = ?",
+                         (application_id, endpoint_id)).fetchone()  # fmt: skip
+        if row is not None:
+            kept = {k: v for k, v in json.loads(row[0]).items() if k in ("ApplicationId", "Id", "CohortId",
+                                                                          "CreationDate")}  # fmt: skip
+            db.execute("UPDATE endpoints SET document = ?, user_id = NULL WHERE application_id = ? AND endpoint_id = ?",
+                       (json.dumps({**kept, "OptOut": "NONE"}), application_id, endpoint_id))  # fmt: skip
+        super()._upsert(db, application_id, endpoint_id, fields, request_id)
+
+
 class RewritesUserIds(Store):
     """UserId rewritten when written (`rewrite`), and in the path of a GET too where `in_path`."""
 

@@ -108,6 +108,13 @@ _CHECKS = (
           "After an update that names an attribute, GET MUST return that attribute's new values only.",
           f"{MODEL}: UpdateEndpoint \"If an update includes one or more values for a custom attribute, "
           "Amazon Pinpoint replaces (overwrites) any existing values with the new values.\""),
+    Check("PC206", "An update keeps the members it does not name", "2",
+          "After an UpdateEndpoint that names only some members of an existing endpoint, GET MUST list the "
+          "endpoint under its user with every member the update did not name as it was (Address, ChannelType, "
+          "Demographic, Location, Metrics, OptOut, User.UserId, User.UserAttributes).",
+          f"{MODEL}: UpdateEndpoint \"updates the settings and attributes of an existing endpoint\"; "
+          "\"If an update includes one or more values for a custom attribute, Amazon Pinpoint replaces "
+          "(overwrites) any existing values\" (what an update includes is replaced, nothing else)"),
     Check("PC205", "Server-set fields follow the endpoint's writes", "2",
           "An endpoint written or updated without EndpointStatus (and with an address no other endpoint "
           "has) MUST be listed ACTIVE, also after another endpoint with another address was written; an "
@@ -211,9 +218,10 @@ _CHECKS = (
           "read and deleted; a query string "
           "after the ID is not part of it; the NFC and NFD forms of one ID are two users.",
           f"{MODEL}: EndpointUser.UserId __string (no pattern)"),
-    Check("PC707", "No input yields a 5xx", "7",
+    Check("PC707", "No input yields a 5xx or reaches endpoints it does not name", "7",
           "No request, however unusual its IDs or encoding, may get a 5xx (MUST NOT); a refused ID gets 400 "
-          "MessageBody. "
+          "MessageBody; none lists or deletes the endpoints of a user it does not name, or those written "
+          "without a user (some are in the application as they are sent). "
           "Every run sends, as user ID and as application ID of GET and DELETE, every C0 control and DEL, every "
           "reserved and unsafe character encoded and literal, invalid UTF-8 (overlong forms included), "
           "malformed escapes, an ID of 1,025 characters and dot segments (harness/hostile_ids.py). HEAD and "

@@ -29,6 +29,7 @@ class World:
     app_b: str | None = None  # None with --app-id: isolation between applications is then not checked
     created_apps: list[str] = field(default_factory=list)
     seeded_users: set[str] = field(default_factory=set)
+    userless: list[tuple[str, str]] = field(default_factory=list)  # (app, endpoint ID) written without a user
     _counter: itertools.count = field(default_factory=itertools.count)
 
     @classmethod
@@ -117,6 +118,14 @@ class World:
                                 "the suite cannot seed", exchange)  # fmt: skip
         return exchange
 
+    def put_userless_endpoint(self, app: str) -> str:
+        """An endpoint written without a User: what a server that reads an undecodable user ID as no
+        user at all would list or delete."""
+        endpoint_id = self.name("userless")
+        self.put_endpoint(app, endpoint_id, {"ChannelType": "EMAIL", "Address": f"{endpoint_id}@example.com"})
+        self.userless.append((app, endpoint_id))
+        return endpoint_id
+
     def seed_user(self, app: str, user_id: str, count: int, *, batch: bool = True,
                   label: str = "ep") -> list[str]:  # fmt: skip
         """Give `user_id` `count` new endpoints in `app`; return their IDs."""
@@ -154,6 +163,11 @@ class World:
             except AssertionError as error:
                 problems.append(f"DeleteApp {app}: {error}")
         if self.client.settings.app_id:
+            for app, endpoint_id in self.userless:  # no DELETE of a user removes it
+                try:
+                    self.client.send("DELETE", f"/v1/apps/{segment(app)}/endpoints/{segment(endpoint_id)}")
+                except AssertionError as error:
+                    problems.append(f"DeleteEndpoint {endpoint_id}: {error}")
             for user in sorted(self.seeded_users):
                 if not user.lstrip(" ").startswith(self.prefix):
                     continue  # never delete a user the run did not create (its IDs may be space-padded)
