@@ -18,6 +18,7 @@ from pinpoint_conformance.harness.property_worker import (
     Outcome,
     PropertyWorker,
     PropertyWorkerError,
+    RunData,
     _order_waiting,
     _outcome,
 )
@@ -46,6 +47,18 @@ def test_a_failure_is_raised_in_the_suite_with_its_check_message_and_exchange() 
                                                                                     [exchange])  # fmt: skip
     assert [w.message for w in findings.warnings] == ["a warning the worker saw"]
     assert findings.observed == {"PC902"}
+
+
+def test_the_worker_names_on_from_where_the_suite_stopped_and_back() -> None:
+    """IDs are unique across both processes: the worker's World numbers on from the suite's, and the
+    suite takes the worker's count back (two endpoints of one name would mix two tests' data)."""
+    world, client = _world()
+    used = {world.name("ep") for _ in range(3)}
+    in_worker = RunData.of(world, client.ledger).world(client)
+    used_there = {in_worker.name("ep") for _ in range(3)}
+    assert not used & used_there
+    RunData.of(in_worker, client.ledger).into(world, client.ledger)
+    assert world.name("ep") not in used | used_there
 
 
 def test_a_skip_and_an_error_keep_their_reasons() -> None:

@@ -95,7 +95,7 @@ class RunData:
         """In the worker: the run's world, with `client` holding the run's ledger."""
         client.ledger = Ledger(self.ledger_members, self.ledger_dates)
         return World(client, self.prefix, self.app_a, self.app_b, self.created_apps, self.seeded_users,
-                     itertools.count(self.next_name))  # fmt: skip
+                     _counter=itertools.count(self.next_name))  # fmt: skip
 
     def into(self, world: World, ledger: Ledger) -> None:
         """In the suite's process: what the worker created, numbered and wrote, taken over."""
