@@ -50,14 +50,20 @@ def only_endpoint(check_id: str, exchange: Any, endpoint_id: str) -> dict[str, A
     fail(check_id, f"the endpoint {endpoint_id!r} written for this user is not listed", exchange)
 
 
-@pytest.mark.check("PC201")
-def test_every_field_written_comes_back(world: World, client: Client) -> None:
-    user, endpoint_id = world.name("fields"), world.name("ep")
+def fully_described(check_id: str, world: World, client: Client, label: str) -> tuple[Any, ...]:
+    """A new user with one endpoint written with `full_endpoint`, and the endpoint as GET lists it:
+    (user, endpoint ID, the request, the listed endpoint, the GET)."""
+    user, endpoint_id = world.name(label), world.name("ep")
     request = full_endpoint(user)
     world.put_endpoint(world.app_a, endpoint_id, request)
     exchange = client.user("GET", world.app_a, user)
-    expect.status("PC201", exchange, 200, what="GET of a user with one fully described endpoint")
-    endpoint = only_endpoint("PC201", exchange, endpoint_id)
+    expect.status(check_id, exchange, 200, what="GET of a user with one fully described endpoint")
+    return user, endpoint_id, request, only_endpoint(check_id, exchange, endpoint_id), exchange
+
+
+@pytest.mark.check("PC201")
+def test_every_field_written_comes_back(world: World, client: Client) -> None:
+    _, _, request, endpoint, exchange = fully_described("PC201", world, client, "fields")
     differences = [d for name, value in request.items() if name not in SERVER_MAY_SET
                    for d in written.differences(value, endpoint.get(name), name)]  # fmt: skip
     if differences:
@@ -129,12 +135,7 @@ def test_update_keeps_the_members_it_does_not_name(world: World, client: Client)
     """The second write names Attributes only; User is not named, so the endpoint stays its user's.
     Judged against what the same GET listed before the update, so that a member the server never
     gives back as written is PC201's to report, and what the update named (Attributes) PC204's."""
-    user, endpoint_id = world.name("keeps"), world.name("ep")
-    first = full_endpoint(user)
-    world.put_endpoint(world.app_a, endpoint_id, first)
-    exchange = client.user("GET", world.app_a, user)
-    expect.status("PC206", exchange, 200, what="GET of a user with one fully described endpoint")
-    before = only_endpoint("PC206", exchange, endpoint_id)
+    user, endpoint_id, first, before, _ = fully_described("PC206", world, client, "keeps")
     world.put_endpoint(world.app_a, endpoint_id, {"Attributes": {"interests": ["music"]}})
     exchange = client.user("GET", world.app_a, user)
     expect.status("PC206", exchange, 200, what="GET after an update that named Attributes only")
