@@ -169,8 +169,8 @@ class World:
                 except AssertionError as error:
                     problems.append(f"DeleteEndpoint {endpoint_id}: {error}")
             for user in sorted(self.seeded_users):
-                if not user.lstrip(" ").startswith(self.prefix):
-                    continue  # never delete a user the run did not create (its IDs may be space-padded)
+                if not user.lstrip(" \ufeff").startswith(self.prefix):
+                    continue  # never delete a user the run did not create (its IDs may be led by spaces or U+FEFF)
                 try:
                     path = f"/v1/apps/{segment(self.app_a)}/users/{segment(user)}"
                     self.client.send("DELETE", path)
