@@ -24,8 +24,7 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
 from . import properties
-from .client import Client, segment
-from .client import other_methods as methods_sent
+from .client import Client, other_methods, segment
 from .failures import ConformanceFailure, NotApplicable, fail, observe
 from .settings import Settings, cache_dir
 from .wire import check_message_body
@@ -98,17 +97,17 @@ def draw_examples(settings: Settings) -> Drawn:
     def draw_generated(case: Any, accept: str | None) -> None:
         generated.append((case, accept))
 
-    other_methods: list[tuple[str, Any]] = []
+    drawn_methods: list[tuple[str, Any]] = []
 
     @hypothesis_seed(settings.seed)
     @properties.hypothesis_profile(settings)
-    @given(drawn=st.tuples(st.sampled_from(methods_sent(settings.profile)), get.as_strategy(path_parameters=pinned)))
+    @given(drawn=st.tuples(st.sampled_from(other_methods(settings.profile)), get.as_strategy(path_parameters=pinned)))
     def draw_other_methods(drawn: tuple[str, Any]) -> None:
-        other_methods.append(drawn)
+        drawn_methods.append(drawn)
 
     draw_generated()
     draw_other_methods()
-    return Drawn(generated, other_methods)
+    return Drawn(generated, drawn_methods)
 
 
 def _own_user(world: World, drawn: Any) -> str:
