@@ -50,7 +50,7 @@ from .middleware import (
     on_user_json,
 )
 from .proxy import NormalizingProxy
-from .raw import hangup_server, nothing_listening
+from .raw import dies_when_a_body_is_cut_short, hangup_server, nothing_listening
 
 # The checks whose inputs are drawn by Hypothesis from the run's seed.
 GENERATED = frozenset({"PC901", "PC902", "PC903"})
@@ -784,6 +784,9 @@ FAULTY: tuple[Variant, ...] = (
             target=hangup_server, fails=frozenset({"PC804"})),
     Variant("nothing-listening", "8", "nothing listens at the address",
             target=nothing_listening, fails=frozenset({"PC804"})),
+    Variant("dies-on-cut-body", "8", "a client that closes in the middle of a request body takes the server down "
+            "(an unhandled error event in a Node.js server)", target=dies_when_a_body_is_cut_short,
+            fails=frozenset({"PC805"})),
     # Clause 9: found by generation only.
     Variant("digit-id-crashes", "9", "all-digit user IDs crash the server (an integer-ID code path)",
             crash_when(decoded_user_has(lambda u: u.isdigit())), fails=frozenset({"PC901"})),

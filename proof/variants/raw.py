@@ -1,5 +1,6 @@
-"""Targets below HTTP: a server that accepts connections and closes them unanswered, and an
-address where nothing listens. Both on 127.0.0.1, started and stopped by the test."""
+"""Targets below HTTP: a server that accepts connections and closes them unanswered, an address
+where nothing listens, and the reference server with a process that dies when a client breaks off
+an upload. All on 127.0.0.1, started and stopped by the test."""
 
 from __future__ import annotations
 
@@ -8,6 +9,16 @@ import socketserver
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
+
+import h11
+import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from pinpoint_conformance.reference import ReferenceServer, start_in_thread
+from pinpoint_conformance.reference.store import Store
+
+from .middleware import OriginForm
 
 
 class _Hangup(socketserver.BaseRequestHandler):
@@ -34,3 +45,32 @@ def nothing_listening() -> Iterator[str]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     yield f"http://127.0.0.1:{port}"
+
+
+def _die(server: uvicorn.Server) -> None:
+    """What a crashed process leaves: no listener (a new connection is refused) and no connection."""
+    for listener in server.servers:
+        listener.close()
+    for connection in list(server.server_state.connections):
+        connection.transport.abort()
+    server.should_exit = True
+
+
+@contextmanager
+def dies_when_a_body_is_cut_short() -> Iterator[str]:
+    """The reference server, except that a client closing its connection in the middle of a
+    request body takes the whole server down, as an unhandled error event kills a Node.js process.
+    The server dies before the broken-off connection's socket is closed: a client that waits for
+    that close finds nothing listening."""
+    running: list[Any] = []
+
+    class DiesOnACutBody(H11Protocol):
+        def connection_lost(self, exc: Exception | None) -> None:
+            if self.conn.their_state is h11.SEND_BODY:
+                _die(running[0].server)
+            super().connection_lost(exc)
+
+    app = OriginForm(ReferenceServer(Store()))
+    with start_in_thread(app, http=DiesOnACutBody, timeout_graceful_shutdown=1) as server:
+        running.append(server)
+        yield server.base_url

@@ -43,6 +43,9 @@ class Check:
     # For a check whose condition a server may never give rise to (no 429, no CohortId…): what
     # must happen for it to count as exercised. Unobserved, it is reported "not exercised".
     exercised_when: str | None = None
+    # Its probes may take a faulty server down: it runs after every other check, so that such a
+    # server fails it alone instead of every check that comes after.
+    runs_last: bool = False
 
 
 CLAUSES: dict[str, str] = {
@@ -254,6 +257,15 @@ _CHECKS = (
     Check("PC804", "The server accepts connections and answers", "8",
           "The server MUST accept the connection and answer with a complete HTTP response.",
           "Contract clause 8"),
+    Check("PC805", "The server outlives clients that break off", "8",
+          "After a client breaks a request off and closes (its body cut short, or its header section), and "
+          "after a client sends what is not HTTP/1.1 (a TLS ClientHello, an HTTP/2 preface), the server MUST "
+          "go on answering: a GET of a user right after lists its endpoints. What the broken-off connection "
+          "gets is not judged.",
+          "RFC 9112 §9.6 (a client may close a connection at any time), §2.2 (octets that are not an "
+          "HTTP/1.1 request: a server SHOULD answer 400 and close); Contract clause 8",
+          exercised_when="the suite could open connections of its own to the server (no proxy between)",
+          runs_last=True),
     # 9: property-based.
     Check("PC901", "Generated requests to GET and DELETE conform", "9",
           "For Schemathesis-generated IDs and headers, every response MUST satisfy clauses 3, 6 and 7.",

@@ -390,6 +390,21 @@ class Client:
             self._direct = self._pool.connection_from_url(self.settings.base_url)
         return self._direct
 
+    def open_socket(self) -> socket.socket | None:
+        """A new connection to the target (TLS set up for https://), for bytes no request of
+        urllib3's would send; None where a proxy stands between. Raises ConformanceFailure (PC804)
+        if it cannot be opened."""
+        pool = self._target_pool()
+        if pool is None:
+            return None
+        connection = pool._new_conn()
+        connection.timeout = self.settings.timeout
+        try:
+            connection.connect()
+        except (urllib3.exceptions.HTTPError, OSError) as error:
+            fail("PC804", f"connection to {self.settings.base_url} failed: {error}")
+        return connection.sock
+
     # Sending ------------------------------------------------------------------------------
 
     def send(self, method: str, path: str, *, body: bytes | None = None, headers: dict[str, Any] | None = None,

@@ -126,6 +126,7 @@ def check_of(item: pytest.Item) -> checks.Check | None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     settings = config.stash[SETTINGS_KEY]
+    items.sort(key=lambda item: bool((check := check_of(item)) and check.runs_last))  # stable: order kept
     for item in items:
         check = check_of(item)
         if check is None:
