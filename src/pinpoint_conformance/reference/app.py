@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
@@ -76,6 +76,8 @@ class ReferenceServer:
             response = await self._dispatch(request, request_id)
         except ApiError as error:
             response = error_response(error, request_id)
+        except ClientDisconnect:
+            return  # the client left in the middle of its request: nobody to answer
         except Exception:  # a bug: answer as AWS would rather than drop the connection
             log.exception("unhandled error")
             response = error_response(ApiError(500, "Internal server error"), request_id)
