@@ -190,3 +190,46 @@ def test_endpoint_ids_are_matched_without_regard_to_case(world: World, client: C
     if exchange.status != 200:
         fail("PCA07", f"GetEndpoint of {endpoint_id.lower()!r} answered {exchange.status}: the endpoint written "
                       f"as {endpoint_id!r} has that ID, in another case", exchange)  # fmt: skip
+
+
+@pytest.mark.check("PCA08")
+def test_opt_out_and_endpoint_status_carry_documented_values(world: World, client: Client) -> None:
+    """Judged on every endpoint listed under this profile (`wire.py`); here an endpoint written
+    with neither member, so that the values are the server's own."""
+    user = world.name("values")
+    endpoint_id = world.name("ep")
+    world.put_endpoint(world.app_a, endpoint_id, {"ChannelType": "EMAIL", "Address": f"{endpoint_id}@example.com",
+                                                  "User": {"UserId": user}})  # fmt: skip
+    exchange = client.user("GET", world.app_a, user)
+    expect.status("PCA08", exchange, 200, what="GET of a user with an endpoint written without OptOut")
+
+
+def _statuses(client: Client, world: World, user: str, what: str) -> tuple[dict[str, Any], Any]:
+    exchange = client.user("GET", world.app_a, user)
+    expect.status("PCA09", exchange, 200, what=what)
+    return {item.get("Id"): item.get("EndpointStatus") for item in exchange.json()["Item"]}, exchange
+
+
+def _expect_statuses(client: Client, world: World, user: str, wanted: dict[str, str], what: str) -> None:
+    got, exchange = _statuses(client, world, user, what)
+    if {endpoint_id: got.get(endpoint_id) for endpoint_id in wanted} != wanted:
+        fail("PCA09", f"{what}: EndpointStatus {got}, expected {wanted}", exchange)
+
+
+@pytest.mark.check("PCA09")
+def test_a_write_deactivates_the_other_endpoints_of_its_address(world: World, client: Client) -> None:
+    user, first, second = world.name("same-address"), world.name("ep"), world.name("ep")
+    request = {"ChannelType": "EMAIL", "Address": f"{first}@example.com", "User": {"UserId": user}}
+    world.put_endpoint(world.app_a, first, request)
+    world.put_endpoint(world.app_a, second, request)
+    _expect_statuses(client, world, user, {first: "INACTIVE", second: "ACTIVE"},
+                     "after a second endpoint was written with the first one's Address")  # fmt: skip
+    world.put_endpoint(world.app_a, first, request)
+    _expect_statuses(client, world, user, {first: "ACTIVE", second: "INACTIVE"},
+                     "after the first endpoint was written again with that Address")  # fmt: skip
+    user = world.name("no-address")
+    bare = [world.name("ep"), world.name("ep")]
+    for endpoint_id in bare:
+        world.put_endpoint(world.app_a, endpoint_id, {"ChannelType": "EMAIL", "User": {"UserId": user}})
+    _expect_statuses(client, world, user, dict.fromkeys(bare, "ACTIVE"),
+                     "after two endpoints were written without an Address")  # fmt: skip

@@ -225,6 +225,12 @@ def field_change(change: Callable[[dict[str, Any]], None]) -> Callable[[], ASGIA
     return rewrite(on_endpoints(change))
 
 
+def null_for_missing_longitude(endpoint: dict[str, Any]) -> None:
+    location = endpoint.get("Location")
+    if isinstance(location, dict):
+        location.setdefault("Longitude", None)
+
+
 def _set(path: tuple[str, ...], value: Callable[[Any], Any]) -> Callable[[dict[str, Any]], None]:
     def change(endpoint: dict[str, Any]) -> None:
         node = endpoint
@@ -618,6 +624,8 @@ FAULTY: tuple[Variant, ...] = (
     Variant("merges-attributes", "2", "an update appends attribute values instead of replacing them",
             with_store(stores.MergesAttributes), fails=frozenset({"PC204"})),
     # Clause 3: types.
+    Variant("null-for-unwritten-coordinate", "3", "a Location written without Longitude is listed with "
+            "\"Longitude\": null", field_change(null_for_missing_longitude), fails=frozenset({"PC301"})),
     Variant("cohort-as-number", "3", "CohortId is sent as a JSON number",
             field_change(_set(("CohortId",), int)), fails=frozenset({"PC302"}), also=frozenset({"PC901"})),
     Variant("cohort-out-of-range", "3", "CohortId counts from 100 (an offset bug)",
@@ -813,6 +821,14 @@ FAULTY: tuple[Variant, ...] = (
     Variant("case-sensitive-endpoint-ids", "10", "endpoint IDs are matched exactly, case included: an update "
             "in another case creates a second endpoint", with_store(stores.CaseSensitiveEndpointIds),
             fails=frozenset({"PCA07"}), profile="aws"),
+    Variant("blank-opt-out", "10", "an endpoint written without OptOut is listed with OptOut \"\" (AWS: ALL or NONE)",
+            with_store(stores.BlankOptOut), fails=frozenset({"PCA08"}), also=frozenset({"PC901"}), profile="aws"),
+    Variant("same-address-stays-active", "10", "a write with another endpoint's address leaves that one ACTIVE "
+            "(AWS's same-address rule left out)", with_store(stores.KeepsSameAddressActive),
+            fails=frozenset({"PCA09"}), profile="aws"),
+    Variant("addressless-deactivate-each-other", "10", "a write without an Address sets INACTIVE the other "
+            "endpoints without one (the same-address rule, unguarded)",
+            with_store(stores.AddresslessDeactivateEachOther), fails=frozenset({"PCA09"}), profile="aws"),
     Variant("no-error-type", "10", "errors lack x-amzn-ErrorType",
             rewrite(drop_header("x-amzn-ErrorType", only_errors=True)), fails=frozenset({"PCA02"}),
             profile="aws", also=frozenset({"PC901", "PC903", "PCA03"})),

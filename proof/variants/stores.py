@@ -377,3 +377,33 @@ class DeactivatesOtherAddresses(DeactivatesOthers):
                     other: dict[str, Any]) -> bool:  # fmt: skip
         same_channel = other.get("ChannelType") == written.get("ChannelType")
         return other_app == application_id and same_channel and other.get("Address") != written.get("Address")
+
+
+class KeepsSameAddressActive(Store):
+    """Leaves AWS's same-address rule out: an endpoint written with another's address leaves that
+    one ACTIVE."""
+
+    @staticmethod
+    def _deactivate_others(db: sqlite3.Connection, application_id: str, endpoint_id: str, address: str) -> None:
+        return
+
+
+class AddresslessDeactivateEachOther(DeactivatesOthers):
+    """AWS's same-address rule with no guard for a missing address: writing an endpoint without an
+    Address sets INACTIVE the application's other endpoints that have none either."""
+
+    def deactivates(self, application_id: str, fields: dict[str, Any], written: dict[str, Any], other_app: str,
+                    other: dict[str, Any]) -> bool:  # fmt: skip
+        return other_app == application_id and "Address" not in written and "Address" not in other
+
+
+class BlankOptOut(Store):
+    """An endpoint created without OptOut gets OptOut "" where AWS gives NONE."""
+
+    def _upsert(self, db: sqlite3.Connection, application_id: str, endpoint_id: str, fields: dict[str, Any],
+                request_id: str) -> None:  # fmt: skip
+        created = _document(db, application_id, endpoint_id) is None
+        super()._upsert(db, application_id, endpoint_id, fields, request_id)
+        document = _document(db, application_id, endpoint_id)
+        if created and "OptOut" not in fields and document is not None:
+            _store_document(db, application_id, endpoint_id, {**document, "OptOut": ""})

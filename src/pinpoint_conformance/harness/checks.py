@@ -95,7 +95,9 @@ _CHECKS = (
     # 2: round trip.
     Check("PC201", "Every field written comes back as written", "2",
           "Each field written with UpdateEndpoint (Address, ChannelType, Attributes, Demographic, "
-          "Location, Metrics, OptOut, User.UserAttributes) MUST be returned unchanged.",
+          "Location, Metrics, OptOut, User.UserAttributes) MUST be returned unchanged; Latitude and Longitude "
+          "as written or rounded to one decimal place (DIVERGENCES.md D13). A Location or Demographic written "
+          "with a few members is read back with those (a null in place of one left out is PC301's).",
           f"{MODEL}: EndpointRequest members mirrored by EndpointResponse"),
     Check("PC202", "Id, ApplicationId and User.UserId match the request", "2",
           "Each listed endpoint's Id and User.UserId, and its ApplicationId when present, MUST equal those "
@@ -132,7 +134,8 @@ _CHECKS = (
     # 3: types.
     Check("PC301", "Responses match the EndpointsResponse schema", "3",
           "Every 200/202 body MUST validate against EndpointsResponse (Item required; maps of string "
-          "lists and of numbers; Latitude and Longitude numbers).",
+          "lists and of numbers; Latitude and Longitude numbers; no member null: a member a server has no "
+          "value for is left out, DIVERGENCES.md D21).",
           f"{MODEL}: EndpointsResponse, EndpointResponse, MapOfListOf__string, MapOf__double, EndpointLocation"),
     Check("PC302", "CohortId is a string from \"0\" to \"99\"", "3",
           "CohortId, when present, MUST be a string holding a whole number from 0 to 99.",
@@ -308,6 +311,19 @@ _CHECKS = (
           "spelling changes it, the user lists it once, GetEndpoint finds it under either.",
           f"{MODEL}: UpdateEndpointRequest.EndpointId \"The case insensitive unique identifier for the endpoint\" "
           "(DIVERGENCES.md D27)", Profile.AWS),
+    Check("PCA08", "OptOut and EndpointStatus carry the values AWS documents", "10",
+          "Every listed endpoint's OptOut MUST be ALL or NONE, and its EndpointStatus ACTIVE or INACTIVE, where "
+          "present (the suite writes no other value).",
+          f"{MODEL}: EndpointResponse.OptOut \"Possible values are: ALL … and, NONE\"; EndpointResponse."
+          "EndpointStatus \"Possible values are: ACTIVE … and, INACTIVE\" (DIVERGENCES.md D3, D12)", Profile.AWS),
+    Check("PCA09", "A write deactivates the other endpoints of its address", "10",
+          "A write of an endpoint that names an Address MUST leave it ACTIVE and set INACTIVE an endpoint of the "
+          "same Address and ChannelType written before (the user lists both, their statuses so); endpoints "
+          "written without an Address MUST NOT deactivate each other.",
+          f"{MODEL}: EndpointResponse.EndpointStatus \"Amazon Pinpoint automatically sets this value to ACTIVE "
+          "when you create an endpoint or update an existing endpoint. Amazon Pinpoint automatically sets this "
+          "value to INACTIVE if you update another endpoint that has the same address specified by the Address "
+          "property\" (DIVERGENCES.md D3)", Profile.AWS),
 )  # fmt: skip
 
 CHECKS: dict[str, Check] = {check.id: check for check in _CHECKS}

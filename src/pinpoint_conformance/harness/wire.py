@@ -41,6 +41,8 @@ FRONT_DOOR_403 = frozenset({
 # The members AWS returns for every endpoint it stored (PCA05, profile aws).
 AWS_ALWAYS = ("ApplicationId", "Id", "CohortId", "CreationDate", "EffectiveDate", "EndpointStatus", "OptOut",
               "RequestId")  # fmt: skip
+# The values AWS documents for these members of an endpoint (PCA08, profile aws).
+AWS_VALUES = {"OptOut": ("ALL", "NONE"), "EndpointStatus": ("ACTIVE", "INACTIVE")}
 # Schema validation leaves dates to PC303, which accepts every ISO 8601 form (D24), not only RFC 3339.
 FORMATS = jsonschema.FormatChecker(formats=())
 FORMATS.checks("date-time")(is_iso_datetime)
@@ -133,8 +135,10 @@ def check_endpoint(endpoint: Any, exchange: Exchange, findings: Findings | None,
     judge(_check_cohort, endpoint, exchange, findings)
     judge(_check_dates, endpoint, exchange, findings, written)
     judge(_check_channel_type, endpoint, exchange, findings)
-    if profile >= Profile.AWS and written is not None:
-        judge(_check_aws_members, endpoint, exchange, written)
+    if profile >= Profile.AWS:
+        judge(_check_aws_values, endpoint, exchange)
+        if written is not None:
+            judge(_check_aws_members, endpoint, exchange, written)
     if findings is not None and profile >= Profile.STRICT:
         for path in unknown_fields(endpoint, "EndpointResponse"):
             findings.warn("PC305", f"undocumented field {path}", exchange)
@@ -185,6 +189,14 @@ def _check_aws_members(endpoint: dict[str, Any], exchange: Exchange, written: Wr
     missing = [name for name in (*AWS_ALWAYS, *members) if name not in endpoint]
     if missing:
         fail("PCA05", f"endpoint {endpoint.get('Id')!r} lacks {', '.join(missing)}", exchange)
+
+
+def _check_aws_values(endpoint: dict[str, Any], exchange: Exchange) -> None:
+    """PCA08: the values AWS documents for OptOut and EndpointStatus (the suite writes no other)."""
+    for name, allowed in AWS_VALUES.items():
+        if endpoint.get(name) is not None and endpoint[name] not in allowed:  # a null is PC301's
+            fail("PCA08", f"endpoint {endpoint.get('Id')!r} has {name} {endpoint[name]!r}, not "
+                          f"{' or '.join(allowed)}", exchange)  # fmt: skip
 
 
 def unknown_fields(value: Any, schema_name: str, path: str = "") -> list[str]:

@@ -150,6 +150,21 @@ class Store:
             "INSERT OR REPLACE INTO endpoints VALUES (?, ?, ?, ?)",
             (application_id, endpoint_id, user_id, json.dumps(document)),
         )
+        if fields.get("Address"):
+            self._deactivate_others(db, application_id, endpoint_id, fields["Address"])
+
+    @staticmethod
+    def _deactivate_others(db: sqlite3.Connection, application_id: str, endpoint_id: str, address: str) -> None:
+        """AWS's model (EndpointResponse.EndpointStatus): "Amazon Pinpoint automatically sets this
+        value to INACTIVE if you update another endpoint that has the same address specified by the
+        Address property". A write that names an Address does that to the application's others."""
+        rows = db.execute("SELECT endpoint_id, document FROM endpoints WHERE application_id = ? AND endpoint_id <> ? "
+                          "AND json_extract(document, '$.Address') = ?",
+                          (application_id, endpoint_id, address)).fetchall()  # fmt: skip
+        for other, document in rows:
+            deactivated = {**json.loads(document), "EndpointStatus": "INACTIVE"}
+            db.execute("UPDATE endpoints SET document = ? WHERE application_id = ? AND endpoint_id = ?",
+                       (json.dumps(deactivated), application_id, other))  # fmt: skip
 
     def _evict_for(self, db: sqlite3.Connection, application_id: str, user_id: str, endpoint_id: str,
                    channel: Any) -> None:  # fmt: skip
