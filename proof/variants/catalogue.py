@@ -604,6 +604,9 @@ FAULTY: tuple[Variant, ...] = (
             field_change(lambda e: e.pop("Demographic", None)), fails=frozenset({"PC201"})),
     Variant("lowercases-address", "2", "Address is normalised to lower case",
             field_change(_set(("Address",), str.lower)), fails=frozenset({"PC201"})),
+    Variant("coordinates-to-two-decimals", "2", "Latitude is stored rounded to two decimal places (47.61 for "
+            "47.6062): neither as written nor as AWS's one decimal place",
+            field_change(_set(("Location", "Latitude"), lambda value: round(value, 2))), fails=frozenset({"PC201"})),
     Variant("wrong-application-id", "2", "ApplicationId holds the account's default application",
             field_change(_set(("ApplicationId",), lambda _: "default")), fails=frozenset({"PC202"}),
             also=frozenset({"PC103"})),
