@@ -4,14 +4,41 @@ what a server answers, or compare a server with one."""
 from __future__ import annotations
 
 import argparse
+import difflib
 import gc
 import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from . import __version__, early
+
+USAGE_ERROR = 4  # pytest's code for a usage error, which README gives for every one
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage error's exit code the suite's (4, not argparse's 2: README gives 2 to
+    an interrupted run)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(USAGE_ERROR, f"{self.prog}: error: {message}\n")
+
+
+def _usage_mistake(rest: list[str], known: list[str]) -> str | None:
+    """What is wrong with arguments left for pytest that are mistakes of this command's usage: a URL
+    without --base-url, or a misspelling of one of the suite's options."""
+    for argument in rest:
+        if argument.startswith(("http://", "https://")):
+            return f"{argument} was given without --base-url: did you mean --base-url {argument}?"
+        name = argument.split("=", 1)[0]
+        if name.startswith("--") and name not in known:
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
+            if close:
+                return f"unrecognized option {name}: did you mean {close[0]}?"
+    return None
 
 
 def _fraction(text: str) -> float:
@@ -117,22 +144,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The suite's options (harness/settings.py) are declared for the commands that run the suite
     # only: `serve` (the embedded server's process, which starts beside the suite's) does not need them.
     serving = argv[:1] == ["serve"]
-    parser = argparse.ArgumentParser(prog="pinpoint-conformance", description=__doc__)
+    parser = _Parser(prog="pinpoint-conformance", description=__doc__)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    serve_cmd = commands.add_parser("serve", help="run the reference server")
-    serve_cmd.add_argument("--host", default="127.0.0.1")
-    serve_cmd.add_argument("--port", type=int, default=8080)
+    serve_cmd = commands.add_parser("serve", help="run the reference server",
+                                    description="Run the reference server in the foreground; it prints the URL it "
+                                    "listens on. Ctrl-C stops it.")  # fmt: skip
+    serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve_cmd.add_argument("--port", type=int, default=8080, help="port, 0 for any free one (default 8080)")
     serve_cmd.add_argument("--db", help="SQLite file (default: in memory, lost at exit)")
     serve_cmd.add_argument(
         "--throttle",
         type=_fraction,
         default=0.0,
-        help="answer this share of requests with 429 TooManyRequestsException",
+        help="answer this share of requests (0 to 1) with 429 TooManyRequestsException (default 0)",
     )
     serve_cmd.add_argument(
-        "--latency", type=float, default=0.0, metavar="MS", help="delay every response by MS milliseconds"
+        "--latency", type=float, default=0.0, metavar="MS", help="delay every response by MS milliseconds (default 0)"
     )
     serve_cmd.add_argument(
         "--exit-when-stdin-closes",
@@ -171,6 +200,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if rest:
             parser.error(f"unrecognized arguments: {' '.join(rest)}")
         return _serve(args)
+    from pinpoint_conformance.harness.settings import option_specs, writable_folder
+
+    if mistake := _usage_mistake(rest, [spec.name for spec in option_specs()]):
+        parser.error(mistake)
+    report_dir = args.report_dir or "reports"
+    if (why := writable_folder(Path(report_dir))) is not None:
+        parser.error(f"--report-dir {report_dir}: reports cannot be written there ({why})")
     if args.command == "record":
         args.record = args.out
     if args.command == "compare":

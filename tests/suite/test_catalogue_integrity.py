@@ -5,6 +5,9 @@ the contract has a faulty variant that the proof in tests/verdicts shows failing
 from __future__ import annotations
 
 import ast
+import re
+
+import pytest
 
 from pinpoint_conformance.harness import checks
 from proof.processes import ROOT
@@ -55,6 +58,30 @@ def test_every_check_cites_a_source_and_states_a_requirement() -> None:
     for check in checks.CHECKS.values():
         assert check.cites and check.requirement and check.clause in checks.CLAUSES, check.id
         assert any(word in check.requirement for word in ("MUST", "SHOULD", "MAY")), check.id
+
+
+# A prohibition whose verb is a permission ("No request may get a 5xx"): RFC 2119's MAY grants; a
+# prohibition is MUST NOT (or SHOULD NOT). A clause (after a start, ";", "." or "(") led by a
+# negative, up to its end (a ";", a "." or a ", and"/", or"/", but" that starts another clause).
+PERMISSION_IN_A_PROHIBITION = re.compile(r"(?:^|[;.(]\s*)(?:no|none|never|nothing)\b"
+                                         r"(?:(?!,\s+(?:and|or|but)\b)[^;.])*?\bmay\b", re.IGNORECASE)  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "wrong"), [
+    ("No request, however unusual, may get a 5xx (MUST NOT).", True),
+    ("A request MUST NOT get a 5xx; HEAD may get any answer but a 5xx.", False),
+    ("Nothing MAY be listed twice.", True),
+    ("An HTTP layer may answer it 501 Not Implemented.", False),
+    ("TRACE too (no API client sends it, and an HTTP layer may answer it 501).", False),
+])  # fmt: skip
+def test_the_rfc_2119_linter_knows_a_permission_from_a_prohibition(text: str, wrong: bool) -> None:
+    assert bool(PERMISSION_IN_A_PROHIBITION.search(text)) is wrong
+
+
+def test_requirements_use_rfc_2119_words_rightly() -> None:
+    for check in checks.CHECKS.values():
+        wrong = PERMISSION_IN_A_PROHIBITION.search(check.requirement)
+        assert wrong is None, f"{check.id}: a prohibition worded as a permission: {wrong.group(0)!r}"
 
 
 def test_every_clause_has_a_faulty_variant_and_the_catalogue_is_large_enough() -> None:

@@ -225,9 +225,9 @@ _CHECKS = (
           "after the ID is not part of it; the NFC and NFD forms of one ID are two users.",
           f"{MODEL}: EndpointUser.UserId __string (no pattern)"),
     Check("PC707", "No input yields a 5xx or reaches endpoints it does not name", "7",
-          "No request, however unusual its IDs or encoding, may get a 5xx (MUST NOT); a refused ID gets 400 "
-          "MessageBody; none lists or deletes the endpoints of a user it does not name, or those written "
-          "without a user (some are in the application as they are sent). "
+          "A request, however unusual its IDs or encoding, MUST NOT get a 5xx; a refused ID MUST get a 400 "
+          "MessageBody; and such a request MUST NOT list or delete the endpoints of a user it does not name, or "
+          "those written without a user (some are in the application as they are sent). "
           "Every run sends, as user ID and as application ID of GET and DELETE, every C0 control and DEL, every "
           "reserved and unsafe character encoded and literal, invalid UTF-8 (overlong forms included), "
           "malformed escapes, an ID of 1,025 characters and dot segments (harness/hostile_ids.py). HEAD and "

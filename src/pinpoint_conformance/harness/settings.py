@@ -43,6 +43,45 @@ def parse_seed(text: str | int | None) -> int:
         raise pytest.UsageError(f"--seed wants a number or 'random', got {text!r}") from None
 
 
+def _at_least_one(text: str) -> int:
+    """A count option's value: a whole number of at least 1."""
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a whole number of at least 1, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"a whole number of at least 1, got {text!r}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    """A time option's value: seconds, more than 0 and finite."""
+    import argparse
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a number of seconds, got {text!r}") from None
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"a number of seconds greater than 0, got {text!r}")
+    return value
+
+
+def writable_folder(path: Path) -> str | None:
+    """Why reports cannot be written to `path` (created if missing), or None if they can."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / ".pinpoint-conformance-write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        return error.strerror or str(error)
+    return None
+
+
 def cache_dir() -> Path:
     """Where the suite keeps what persists between runs (Hypothesis' caches):
     $PINPOINT_CONFORMANCE_CACHE, else pinpoint-conformance/ under $XDG_CACHE_HOME or ~/.cache."""
@@ -99,13 +138,13 @@ def add_options(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--max-examples",
-        type=int,
+        type=_at_least_one,
         default=DEFAULT_MAX_EXAMPLES,
         help=f"generated examples per property-based check (default {DEFAULT_MAX_EXAMPLES})",
     )
     group.addoption(
         "--timeout",
-        type=float,
+        type=_seconds,
         default=DEFAULT_TIMEOUT,
         help=f"seconds a response may take (default {DEFAULT_TIMEOUT:g})",
     )
@@ -133,7 +172,7 @@ def add_options(parser: pytest.Parser) -> None:
                     help="run the property-based checks (clause 9) in the suite's own process, not in a second "
                          "process beside it: slower, the same requests (runs with --record, --transcript or "
                          "xdist always do)")  # fmt: skip
-    group.addoption("--max-attempts", type=int, default=8,
+    group.addoption("--max-attempts", type=_at_least_one, default=8,
                     help="attempts per request while the server answers 429 (default 8)")  # fmt: skip
     group.addoption("--record", default=None, metavar="FILE",
                     help="write a transcript of the deterministic scenarios as this server answers them")  # fmt: skip
@@ -186,19 +225,21 @@ class Settings:
             raise pytest.UsageError("no --base-url (and no reference server was started)")
         if not base_url.startswith(("http://", "https://")):
             raise pytest.UsageError(f"--base-url must be an http(s) URL, got {base_url!r}")
+        if (why := writable_folder(Path(option.report_dir))) is not None:
+            raise pytest.UsageError(f"--report-dir {option.report_dir}: reports cannot be written there ({why})")
         region = option.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
         return cls(
             base_url=base_url.rstrip("/"),
             profile=Profile.parse(option.profile),
             seed=parse_seed(option.seed),
-            max_examples=max(1, option.max_examples),
+            max_examples=option.max_examples,
             timeout=option.timeout,
             app_id=option.app_id,
             sigv4=option.sigv4,
             region=region or "us-east-1",
             headers=dict(_parse_header(h) for h in option.header),
             report_dir=Path(option.report_dir),
-            max_attempts=max(1, option.max_attempts),
+            max_attempts=option.max_attempts,
             keep_data=option.keep_data,
             property_worker=not option.no_property_worker,
             embedded=bool(getattr(option, "embedded_reference", False)),

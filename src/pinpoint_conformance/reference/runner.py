@@ -34,8 +34,20 @@ def _config(app: Any, host: str, port: int, **options: Any) -> uvicorn.Config:
                           lifespan="on", **options)  # fmt: skip
 
 
+class _AnnouncedServer(uvicorn.Server):
+    """Says where it listens once it does (the port may have been 0: any free one)."""
+
+    async def startup(self, sockets: list[Any] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started and self.servers:
+            host, port = self.servers[0].sockets[0].getsockname()[:2]
+            shown = f"[{host}]" if ":" in host else host
+            print(f"pinpoint-conformance: the reference server listens on http://{shown}:{port} (Ctrl-C stops it)",
+                  flush=True)  # fmt: skip
+
+
 def serve(app: Any, host: str, port: int) -> None:
-    uvicorn.Server(_config(app, host, port)).run()
+    _AnnouncedServer(_config(app, host, port)).run()
 
 
 def start_in_thread(app: Any, host: str = "127.0.0.1", port: int = 0, **options: Any) -> RunningServer:
