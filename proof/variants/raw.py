@@ -1,6 +1,7 @@
-"""Targets below HTTP: a server that accepts connections and closes them unanswered, an address
-where nothing listens, and the reference server with a process that dies when a client breaks off
-an upload. All on 127.0.0.1, started and stopped by the test."""
+"""Targets below HTTP: a server that accepts connections and closes them unanswered (from the
+first, or after one answer), an address where nothing listens, and the reference server with a
+process that dies when a client breaks off an upload. All on 127.0.0.1, started and stopped by the
+test."""
 
 from __future__ import annotations
 
@@ -29,6 +30,38 @@ class _Hangup(socketserver.BaseRequestHandler):
 @contextmanager
 def hangup_server() -> Iterator[str]:
     server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Hangup)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+_BODY = b'{"Message": "Not found"}'
+ONE_ANSWER = (
+    b"HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nx-amzn-ErrorType: NotFoundException\r\n"
+    b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(_BODY), _BODY)
+)
+
+
+class _AnswersOnce(socketserver.BaseRequestHandler):
+    answered = threading.Event()
+
+    def handle(self) -> None:
+        if self.request.recv(65536) and not self.answered.is_set():  # a connection that sends nothing gets nothing
+            self.answered.set()
+            self.request.sendall(ONE_ANSWER)
+
+
+@contextmanager
+def answers_once_then_hangs_up() -> Iterator[str]:
+    """A server whose first request gets an answer (a 404 MessageBody), and every later connection
+    is closed unanswered: a worker that died after its first request."""
+    handler = type("AnswersOnce", (_AnswersOnce,), {"answered": threading.Event()})
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

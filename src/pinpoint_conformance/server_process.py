@@ -63,7 +63,9 @@ def start() -> ServerProcess:
     port = free_port()
     command = [sys.executable, "-m", "pinpoint_conformance", "serve", "--host", "127.0.0.1", "--port", str(port),
                "--exit-when-stdin-closes"]  # fmt: skip
-    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    # A session of its own: a Ctrl-C at the terminal interrupts the run, not the server the run still
+    # needs to clean up its data; the run ends the server through its lifeline.
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, start_new_session=True)
     return ServerProcess(f"http://127.0.0.1:{port}", port, process)
 
 

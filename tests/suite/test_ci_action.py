@@ -278,6 +278,6 @@ def test_the_action_fails_the_job_on_an_incomplete_run(server: str, tmp_path: Pa
 
 def test_a_usage_error_has_no_verdict_and_fails_the_job(server: str, tmp_path: Path) -> None:
     run = run_action(tmp_path, {"base-url": server, "profile": "lenient"})
-    assert run.outputs == {"verdict": "", "exit-code": "2", "report-dir": "pinpoint-conformance-reports"}, run.log
-    assert run.gate_exit_code == 2, run.log
-    assert "::error title=pinpoint-conformance::no verdict (exit code 2)" in run.log
+    assert run.outputs == {"verdict": "", "exit-code": "4", "report-dir": "pinpoint-conformance-reports"}, run.log
+    assert run.gate_exit_code == 4, run.log
+    assert "::error title=pinpoint-conformance::no verdict (exit code 4)" in run.log

@@ -1,6 +1,6 @@
 """The proof of the suite's verdicts: under its default seed it fails every faulty variant with
 exactly the checks the catalogue declares (the clause the defect breaks, and what the defect
-breaks besides), and passes every conforming variant. The mutation score is written to
+breaks besides), passes every conforming variant, and judges no target it cannot reach. The mutation score is written to
 reports/mutation-score.{json,md}."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from proof.suite_runs import ROOT, SuiteRun, run_suite
-from proof.variants import CONFORMING, FAULTY, Variant
+from proof.variants import CONFORMING, FAULTY, UNREACHABLE, Variant
 
 RESULTS = ROOT / "reports" / "mutation"
 STABILITY = ROOT / "reports" / "stability"
@@ -59,3 +59,17 @@ def test_conforming_variant_passes(variant: Variant, tmp_path: Path) -> None:
     assert variant.judged_right(run.exit_code, run.failed), (
         f"a false alarm on a conforming server ({variant.description})\n{run.explain()}"
     )
+
+
+@pytest.mark.parametrize("variant", UNREACHABLE, ids=lambda v: v.name)
+def test_an_unreachable_target_is_not_judged(variant: Variant, tmp_path: Path) -> None:
+    """A target that cannot be tested at all gets no verdict on the server: COULD NOT TEST, exit 7,
+    one message naming the URL and the cause, no check failed or passed, every report saying so."""
+    with variant.serve() as base_url:
+        run = run_suite(base_url, tmp_path, profile=variant.profile)
+    assert run.exit_code == 7, run.explain()
+    assert run.report.get("outcome") == "COULD NOT TEST", run.explain()
+    assert not run.failed and not run.ids("pass"), run.explain()
+    assert f"{base_url} cannot be tested: " in run.output, run.output
+    assert len(run.output.strip().splitlines()) <= 20, run.output
+    assert "Traceback" not in run.output, run.output

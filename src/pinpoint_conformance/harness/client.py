@@ -9,6 +9,7 @@ import contextvars
 import email.utils
 import http.client
 import os
+import re
 import socket
 import time
 from collections.abc import Callable
@@ -146,6 +147,20 @@ def retry_note(method: str, url: str, cause: BaseException) -> str:
         f"{method} {url} met a reused connection that the server had closed before answering "
         f"({type(cause).__name__}); sent once more on a new connection (RFC 9112 §9.3.1)"
     )
+
+
+# urllib3 names its connection object at the head of a connection error: "HTTPConnection(host='h',
+# port=9): Failed to establish a new connection: [Errno 111] Connection refused".
+_CONNECTION_NAME = re.compile(r"^\w+\(host='[^']*', port=\d+\): ")
+
+
+def plain(error: BaseException) -> str:
+    """A transport error as a person reads it: without urllib3's connection object, and with the
+    cause of a ('Connection aborted.', RemoteDisconnected(...)) pair given after its summary."""
+    args = getattr(error, "args", ())
+    if len(args) == 2 and isinstance(args[0], str) and isinstance(args[1], BaseException):
+        return f"{args[0].rstrip('.')}: {plain(args[1])}"
+    return _CONNECTION_NAME.sub("", str(error)) or type(error).__name__
 
 
 def _asks_to_close(headers: Any) -> bool:
@@ -390,6 +405,10 @@ class Client:
             self._direct = self._pool.connection_from_url(self.settings.base_url)
         return self._direct
 
+    def connects_directly(self) -> bool:
+        """No proxy stands between the suite and the target."""
+        return not isinstance(self._pool, urllib3.ProxyManager)
+
     def open_socket(self) -> socket.socket | None:
         """A new connection to the target (TLS set up for https://), for bytes no request of
         urllib3's would send; None where a proxy stands between. Raises ConformanceFailure (PC804)
@@ -402,7 +421,7 @@ class Client:
         try:
             connection.connect()
         except (urllib3.exceptions.HTTPError, OSError) as error:
-            fail("PC804", f"connection to {self.settings.base_url} failed: {error}")
+            fail("PC804", f"connection to {self.settings.base_url} failed: {plain(error)}")
         return connection.sock
 
     # Sending ------------------------------------------------------------------------------
@@ -485,7 +504,7 @@ class Client:
             fail("PC704", exchange.error, exchange)
         except urllib3.exceptions.NewConnectionError as error:
             # Caught before TimeoutError: urllib3 2 makes a refused connection a ConnectTimeoutError too.
-            exchange.error = f"connection failed: {error}"
+            exchange.error = f"connection failed: {plain(error)}"
             fail("PC804", exchange.error, exchange)
         except (requests.exceptions.Timeout, urllib3.exceptions.TimeoutError):
             exchange.error = f"no complete response within {timeout:g} s"
@@ -495,7 +514,7 @@ class Client:
             if "timed out" in reason.lower():
                 exchange.error = f"no complete response within {timeout:g} s"
                 fail("PC803", exchange.error, exchange)
-            exchange.error = f"connection failed: {reason}"
+            exchange.error = f"connection failed: {plain(error)}"
             fail("PC804", exchange.error, exchange)
         finally:
             RAW_TARGET.reset(token)

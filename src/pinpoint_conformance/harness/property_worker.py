@@ -172,6 +172,9 @@ class PropertyWorker:
         assert self.process.stdout is not None
         try:
             answer: Answer = pickle.load(self.process.stdout)
+        except KeyboardInterrupt:
+            self.process.kill()  # still at work on an order whose answer nobody will read
+            raise
         except (EOFError, pickle.UnpicklingError, OSError) as error:
             code = self.process.wait()
             self.launched.errors.seek(0)

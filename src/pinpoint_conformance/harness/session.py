@@ -19,6 +19,7 @@ import pytest
 
 from ..early import GC_PAUSED
 from ..reporting.collector import Collector
+from ..reporting.results import COULD_NOT_TEST, EXIT_CODES
 from . import checks, worker_launch
 from .checks import Profile
 from .client import Client, SigV4Signer
@@ -26,6 +27,7 @@ from .exchange import SENSITIVE_HEADERS
 from .failures import ConformanceFailure, Findings, NotApplicable
 from .plugin import SERVER_KEY, WORKERINPUT_KEY
 from .property_worker import PROPERTY_CHECKS, PropertyWorker
+from .reachability import unreachable
 from .settings import Settings, parse_seed
 from .world import World
 
@@ -233,6 +235,12 @@ def client(settings: Settings, request: pytest.FixtureRequest) -> Iterator[Clien
         except RuntimeError as error:
             pytest.exit(f"pinpoint-conformance: {error}", returncode=3)
     client = Client(settings, request.config.stash.get(SIGNER_KEY, None))
+    if server is None and (why := unreachable(client)) is not None:
+        collector = request.config.pluginmanager.get_plugin("pinpoint-conformance-collector")
+        if collector is not None:
+            collector.unreachable = f"{settings.base_url} cannot be tested: {why}"
+        pytest.exit(f"pinpoint-conformance: {settings.base_url} cannot be tested: {why}",
+                    returncode=EXIT_CODES[COULD_NOT_TEST])  # fmt: skip
     parity = request.config.stash.get(PARITY_KEY, None)
     if parity is not None:
         client.on_exchange = parity.recorder

@@ -54,6 +54,8 @@ def launch() -> Launched:
     # The worker imports what this process can: its import path, which pytest may have extended
     # (`pythonpath` in an ini file, a rootdir conftest), is handed down.
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(entry for entry in sys.path if entry)}
+    # A session of its own: a Ctrl-C at the terminal interrupts the run, which then ends the worker
+    # through its lifeline, instead of reaching the worker in the middle of its work.
     process = subprocess.Popen([sys.executable, "-c", WORKER_MAIN], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                               stderr=errors, env=env)  # fmt: skip
+                               stderr=errors, env=env, start_new_session=True)  # fmt: skip
     return Launched(process, errors)

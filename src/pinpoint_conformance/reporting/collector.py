@@ -43,6 +43,7 @@ class Collector:
         self.verdict: RunVerdict | None = None
         self.parity: ParityOutcome | None = None
         self.retried: list[str] = []
+        self.unreachable = ""  # why the target could not be tested at all, when it could not
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         data = next((value for name, value in report.user_properties
@@ -78,7 +79,7 @@ class Collector:
             return  # listing the tests is not a run: no verdict, no reports
         records = list(self.records.values())
         results = fold(records, self.settings.profile)
-        self.verdict = verdict(results, run_blocked(records))
+        self.verdict = verdict(results, run_blocked(records), self.unreachable)
         self.parity = self.parity_session.finish() if self.parity_session else None
         if session.exitstatus not in PYTEST_OWN_EXIT_CODES:
             # A difference the tolerance file does not name fails the run, whatever the verdict.

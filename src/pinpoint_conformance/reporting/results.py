@@ -28,8 +28,9 @@ STATUSES = (PASS, NOT_EXERCISED, WARN, FAIL, BLOCKED, ERROR, NOT_RUN, NOT_IN_PRO
 RAN = (PASS, NOT_EXERCISED, WARN, FAIL)  # statuses of a check that ran to a result
 
 CONFORMS, DOES_NOT_CONFORM, INCOMPLETE = "CONFORMS", "DOES NOT CONFORM", "INCOMPLETE"
+COULD_NOT_TEST = "COULD NOT TEST"  # the target could not be reached: no check ran, no verdict on the server
 # Exit codes of a run (pytest's own 2, 3 and 4 — interrupted, internal error, usage error — stay).
-EXIT_CODES = {CONFORMS: 0, DOES_NOT_CONFORM: 1, INCOMPLETE: 6}
+EXIT_CODES = {CONFORMS: 0, DOES_NOT_CONFORM: 1, INCOMPLETE: 6, COULD_NOT_TEST: 7}
 
 
 @dataclass
@@ -177,9 +178,12 @@ class RunVerdict:
         return EXIT_CODES[self.outcome]
 
 
-def verdict(results: list[CheckResult], blocked_run: str = "") -> RunVerdict:
+def verdict(results: list[CheckResult], blocked_run: str = "", unreachable: str = "") -> RunVerdict:
     tally = counts(results)
     in_profile = [r for r in results if r.status != NOT_IN_PROFILE]
+    if unreachable:
+        return RunVerdict(COULD_NOT_TEST, f"pinpoint-conformance verdict: {COULD_NOT_TEST} — {unreachable}; "
+                                          f"0 of {len(in_profile)} checks run")  # fmt: skip
     ran = [r for r in in_profile if r.status in RAN]
     failed = [r.check.id for r in results if r.status == FAIL]
     missing = [r.check.id for r in in_profile if r.status not in RAN]
