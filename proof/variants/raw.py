@@ -5,6 +5,7 @@ test."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import socketserver
 import threading
@@ -28,8 +29,9 @@ class _Hangup(socketserver.BaseRequestHandler):
 
 
 @contextmanager
-def hangup_server() -> Iterator[str]:
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Hangup)
+def _tcp_server(handler: type[socketserver.BaseRequestHandler]) -> Iterator[str]:
+    """`handler` serving connections on a free loopback port, in threads, until the block ends."""
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -38,6 +40,10 @@ def hangup_server() -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def hangup_server() -> contextlib.AbstractContextManager[str]:
+    return _tcp_server(_Hangup)
 
 
 _BODY = b'{"Message": "Not found"}'
@@ -56,20 +62,10 @@ class _AnswersOnce(socketserver.BaseRequestHandler):
             self.request.sendall(ONE_ANSWER)
 
 
-@contextmanager
-def answers_once_then_hangs_up() -> Iterator[str]:
+def answers_once_then_hangs_up() -> contextlib.AbstractContextManager[str]:
     """A server whose first request gets an answer (a 404 MessageBody), and every later connection
     is closed unanswered: a worker that died after its first request."""
-    handler = type("AnswersOnce", (_AnswersOnce,), {"answered": threading.Event()})
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    return _tcp_server(type("AnswersOnce", (_AnswersOnce,), {"answered": threading.Event()}))
 
 
 @contextmanager
