@@ -21,7 +21,7 @@ from ..harness import checks
 from ..harness.exchange import request_line
 from ..harness.settings import Settings
 from ..parity.outcome import NO_EVIDENCE, ParityOutcome, entry_text
-from .results import FAIL, STATUSES, CheckResult, counts
+from .results import FAIL, STATUSES, CheckResult, counts, replay_note
 
 STYLE = """
 body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#1d2125;padding:0 1em}
@@ -112,7 +112,7 @@ def _about(check: checks.Check) -> str:
             f"<dt>Cites</dt><dd>{escape(check.cites)}</dd></dl>")  # fmt: skip
 
 
-def _failures(results: list[CheckResult]) -> str:
+def _failures(results: list[CheckResult], note: str) -> str:
     failed = [r for r in results if r.status == FAIL]
     if not failed:
         return ""
@@ -120,7 +120,10 @@ def _failures(results: list[CheckResult]) -> str:
                 f"{escape(r.check.title)} — failed</h3>{_about(r.check)}{''.join(_item(f) for f in r.failures)}"
                 "</article>"
                 for r in failed]  # fmt: skip
-    return f'<section id="failures"><h2>Failures ({len(failed)})</h2>{"".join(articles)}</section>'
+    return (
+        f'<section id="failures"><h2>Failures ({len(failed)})</h2><p class="replay">{escape(note)}</p>'
+        f"{''.join(articles)}</section>"
+    )
 
 
 def _warnings(results: list[CheckResult]) -> str:
@@ -209,7 +212,7 @@ def render(settings: Settings, results: list[CheckResult], line: str, ok: bool,
 <p class="meta">Target <code>{escape(settings.base_url)}</code> · profile <code>{settings.profile.name.lower()}</code>
 · seed <code>{settings.seed}</code><br>Reproduce the run: <code>{escape(settings.command_line())}</code></p>
 {_parity(parity)}
-{_failures(results)}
+{_failures(results, replay_note(settings))}
 {_warnings(results)}
 {_retries(retried or [])}
 {_clause_summary(results, shown)}

@@ -1,5 +1,5 @@
-"""The Markdown report: the conformance matrix and every failure with its request, response and
-curl command, for a pull request comment or a terminal."""
+"""The Markdown report: the verdict, every failure with its request, response and curl command,
+then the conformance matrix, for a pull request comment, a CI job summary or a terminal."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from ..harness import checks
 from ..harness.exchange import request_line
 from ..harness.settings import Settings
 from ..parity.outcome import NO_EVIDENCE, ParityOutcome, entry_text
-from .results import CheckResult
+from .results import CheckResult, replay_note
 
 ICONS = {
     "pass": "✅ pass",
@@ -44,14 +44,11 @@ def _exchange(exchange: dict) -> list[str]:
 def render(settings: Settings, results: list[CheckResult], line: str, retried: list[str] | None = None) -> str:
     out = ["# Pinpoint User resource conformance", "", f"**{line}**", "",
            f"- Target: `{settings.base_url}`", f"- Profile: `{settings.profile.name.lower()}`",
-           f"- Seed: `{settings.seed}`", f"- Reproduce the run: `{settings.command_line()}`", "",
-           "## Conformance matrix", "", "| Check | Clause | Status | Detail |", "|---|---|---|---|"]  # fmt: skip
-    for r in results:
-        detail = r.detail.replace("|", "\\|").replace("\n", " ")[:200]
-        out.append(f"| {r.check.id} {r.check.title} | {r.check.clause} | {ICONS[r.status]} | {detail} |")
+           f"- Seed: `{settings.seed}`", f"- Reproduce the run: `{settings.command_line()}`"]  # fmt: skip
+    # The failures first, as the HTML report puts them: a CI job summary shows its top.
     failed = [r for r in results if r.failures or r.warnings]
     if failed:
-        out += ["", "## Failures and warnings"]
+        out += ["", "## Failures and warnings", "", replay_note(settings)]
     for r in failed:
         out += ["", f"### {r.check.id} {r.check.title} ({r.status})", "",
                 f"Clause {r.check.clause} ({checks.CLAUSES[r.check.clause]}). {r.check.requirement}", "",
@@ -60,6 +57,10 @@ def render(settings: Settings, results: list[CheckResult], line: str, retried: l
             out += ["", f"- **{item['message']}** (test `{item['test']}`)", ""]
             for exchange in item.get("exchanges", [])[-2:]:
                 out += _exchange(exchange)
+    out += ["", "## Conformance matrix", "", "| Check | Clause | Status | Detail |", "|---|---|---|---|"]
+    for r in results:
+        detail = r.detail.replace("|", "\\|").replace("\n", " ")[:200]
+        out.append(f"| {r.check.id} {r.check.title} | {r.check.clause} | {ICONS[r.status]} | {detail} |")
     if retried:
         out += ["", f"## Requests retried ({len(retried)})", "", *[f"- {note}" for note in retried]]
     return "\n".join(out) + "\n"

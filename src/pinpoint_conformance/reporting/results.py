@@ -21,6 +21,7 @@ from typing import Any
 
 from ..harness import checks
 from ..harness.checks import Profile
+from ..harness.settings import Settings
 
 PASS, FAIL, WARN, BLOCKED, ERROR = "pass", "fail", "warn", "blocked", "error"
 NOT_EXERCISED, NOT_RUN, NOT_IN_PROFILE = "not exercised", "not run", "not in profile"
@@ -204,3 +205,11 @@ def verdict(results: list[CheckResult], blocked_run: str = "", unreachable: str 
     elif missing:
         line += f" (not run to a result: {', '.join(missing)})"
     return RunVerdict(outcome, line)
+
+
+def replay_note(settings: Settings) -> str:
+    """Whether a failure's curl command still finds the data it needs, and how to keep it."""
+    if settings.keep_data:
+        return "The run kept its data (--keep-data): each Reproduce command replays as it was sent."
+    return ("The run deleted its applications and endpoints at its end, so a Reproduce command finds no data "
+            "now: run again with --keep-data to replay them.")  # fmt: skip
