@@ -43,6 +43,14 @@ def test_every_failure_carries_request_response_and_curl(failing_run: tuple[Path
         assert "must match its ID exactly; it listed the endpoints of" in text and "(longer)" in text
 
 
+def test_the_failures_come_before_the_matrix_and_say_how_to_replay(failing_run: tuple[Path, dict]) -> None:
+    folder = failing_run[0]
+    markdown = (folder / "conformance.md").read_text()
+    assert markdown.index("## Failures and warnings") < markdown.index("## Conformance matrix")
+    for text in (markdown, (folder / "conformance.html").read_text()):
+        assert "The run kept its data (--keep-data): each Reproduce command replays as it was sent." in text
+
+
 def test_the_curl_command_reproduces_the_failure(failing_run: tuple[Path, dict]) -> None:
     replay = failing_run[1]["replay"]
     assert replay.returncode == 0 and replay.stdout.startswith("HTTP/1.1 200"), replay.stderr
