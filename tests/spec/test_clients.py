@@ -71,10 +71,20 @@ def _import_from(folder: Path, driver: Any, base_url: str, package: str) -> dict
             del sys.modules[name]
 
 
+# Runs a driver module's `run(scenario)` in another interpreter and prints its report as JSON.
+DRIVE = "import json, runpy, sys; print(json.dumps(runpy.run_path(sys.argv[1])['run'](json.load(open(sys.argv[2])))))"
+
+
 def test_openapi_python_client(tmp_path: Path, base_url: str) -> None:
+    """Generated, then installed with pip into a fresh virtual environment, as its user would (its
+    package version must be PEP 440's), and driven from there."""
     _run(BIN / "openapi-python-client", "generate", "--path", BUNDLE_31, "--output-path", tmp_path / "client")
-    report = _import_from(tmp_path / "client", openapi_python_client_driver, base_url, "pinpoint_user_api_client")
-    _check(report)
+    _run(sys.executable, "-m", "venv", tmp_path / "venv")
+    python = tmp_path / "venv" / "bin" / "python"
+    _run(python, "-m", "pip", "install", "--quiet", tmp_path / "client")
+    (tmp_path / "scenario.json").write_text(json.dumps(scenario(base_url)), encoding="utf-8")
+    driver = Path(openapi_python_client_driver.__file__)
+    _check(json.loads(_run(python, "-c", DRIVE, driver, tmp_path / "scenario.json", cwd=tmp_path)))
 
 
 @pytest.mark.slow
