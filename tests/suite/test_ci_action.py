@@ -95,7 +95,7 @@ def test_action_shape() -> None:
     assert inputs["base-url"]["required"] is True
     defaults = {name: spec.get("default") for name, spec in inputs.items() if name != "base-url"}
     assert defaults == {"profile": "core", "seed": "", "report-dir": "pinpoint-conformance-reports",
-                        "extra-args": "", "python-version": "3.11", "upload-reports": "true",
+                        "headers": "", "extra-args": "", "python-version": "3.11", "upload-reports": "true",
                         "artifact-name": "pinpoint-conformance-reports", "job-summary": "true"}  # fmt: skip
     assert set(metadata["outputs"]) == {"verdict", "exit-code", "report-dir"}
     uses = [step["uses"] for step in metadata["runs"]["steps"] if "uses" in step]
@@ -251,7 +251,7 @@ def run_action(tmp_path: Path, given: dict[str, str]) -> ActionRun:
 
 
 def test_the_action_reports_conforms_against_the_reference_server(server: str, tmp_path: Path) -> None:
-    run = run_action(tmp_path, {"base-url": server, "seed": "0", "extra-args": "--max-examples 5"})
+    run = run_action(tmp_path, {"base-url": server, "seed": "0", "extra-args": "--max-examples\n5\n"})
     expected = {"verdict": "CONFORMS", "exit-code": "0", "report-dir": "pinpoint-conformance-reports"}
     assert run.outputs == expected, run.log
     assert run.gate_exit_code == 0, run.log
@@ -266,7 +266,7 @@ def test_the_action_reports_conforms_against_the_reference_server(server: str, t
 def test_the_action_fails_the_job_on_an_incomplete_run(server: str, tmp_path: Path) -> None:
     """-k leaves most checks out: INCOMPLETE, exit 6, and the gate step ends the job with 6. The
     report folder has a space in its name, which every script must quote."""
-    given = {"base-url": server, "report-dir": "my reports", "extra-args": "-k listing --max-examples 5",
+    given = {"base-url": server, "report-dir": "my reports", "extra-args": "-k\nlisting\n--max-examples\n5",
              "job-summary": "false"}  # fmt: skip
     run = run_action(tmp_path, given)
     assert run.outputs == {"verdict": "INCOMPLETE", "exit-code": "6", "report-dir": "my reports"}, run.log
@@ -274,6 +274,28 @@ def test_the_action_fails_the_job_on_an_incomplete_run(server: str, tmp_path: Pa
     assert "::error title=pinpoint-conformance::INCOMPLETE (exit code 6)" in run.log
     assert (run.workspace / "my reports" / "junit.xml").is_file()
     assert run.summary == ""
+
+
+def test_headers_and_arguments_keep_their_spaces_and_quotes(tmp_path: Path) -> None:
+    """The run step hands `pinpoint-conformance` one `--header` per line of `headers` and one
+    argument per line of `extra-args`, spaces and quotes as written (here, a stand-in command that
+    records its arguments)."""
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "pinpoint-conformance").write_text('#!/bin/bash\nprintf "%s\\0" "$@" > "$ARGV_FILE"\n')
+    (fake / "pinpoint-conformance").chmod(0o755)
+    step = next(step for step in action()["runs"]["steps"] if step.get("id") == "run")
+    env = {**os.environ, "BIN": str(fake), "BASE_URL": "http://127.0.0.1:9", "PROFILE": "core", "SEED": "",
+           "REPORT_DIR": "reports", "JOB_SUMMARY": "false", "GITHUB_OUTPUT": str(tmp_path / "output"),
+           "ARGV_FILE": str(tmp_path / "argv"),
+           "HEADERS": "Authorization: Bearer a b 'c'\nX-Trace: \"1  2\"\n",
+           "EXTRA_ARGS": "-k\nlisting and not neighbours\n\n--max-examples\n5\n"}  # fmt: skip
+    subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]], cwd=tmp_path, env=env,
+                   check=True, capture_output=True)  # fmt: skip
+    argv = (tmp_path / "argv").read_text().split("\0")[:-1]
+    assert argv == ["run", "--base-url", "http://127.0.0.1:9", "--profile", "core", "--report-dir", "reports",
+                    "--header", "Authorization: Bearer a b 'c'", "--header", 'X-Trace: "1  2"',
+                    "-k", "listing and not neighbours", "--max-examples", "5"]  # fmt: skip
 
 
 def test_a_usage_error_has_no_verdict_and_fails_the_job(server: str, tmp_path: Path) -> None:
