@@ -106,8 +106,12 @@ def _run(args: argparse.Namespace, pytest_args: list[str]) -> int:
     # Hypothesis' (only the property worker needs those tools, and it loads no pytest plugin), and
     # those of anyio and typeguard, which the suite's dependencies bring (asyncio among their imports).
     unused = ("schemathesis", "hypothesispytest", "anyio", "typeguard")
-    options = [str(suite_dir()), "--assert=plain", *(f"-pno:{name}" for name in unused), *_suite_arguments(args),
-               *pytest_args]  # fmt: skip
+    # pytest's cache (--lf, --ff) goes with the suite's other caches, not into pytest's rootdir: a run
+    # leaves nothing in the user's folder but its reports.
+    from pinpoint_conformance.harness.settings import cache_dir
+
+    options = [str(suite_dir()), "--assert=plain", *(f"-pno:{name}" for name in unused),
+               "-o", f"cache_dir={cache_dir() / 'pytest'}", *_suite_arguments(args), *pytest_args]  # fmt: skip
     try:
         return int(pytest.main(options))
     finally:
