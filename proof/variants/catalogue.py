@@ -593,7 +593,7 @@ FAULTY: tuple[Variant, ...] = (
             with_store(stores.PageOverlap), fails=frozenset({"PC101", "PC104"})),
     Variant("drops-last", "1", "an off-by-one drops the last endpoint of every user with more than one",
             with_store(stores.DropsLast), fails=frozenset({"PC101"}),
-            also=frozenset({"PC102", "PC103", "PC104", "PC105", "PC205", "PC703", "PC704"})),
+            also=frozenset({"PC102", "PC103", "PC104", "PC105", "PC201", "PC205", "PC703", "PC704"})),
     Variant("update-leaks-across-applications", "1", "UpdateEndpoint rewrites the endpoint ID in every application",
             with_store(stores.UpdatesEveryApplication), fails=frozenset({"PC105"})),
     Variant("deactivates-across-applications", "1",
