@@ -179,7 +179,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     recorded = findings.recorded if findings is not None and call.when == "call" else []
     if call.excinfo is not None and report.failed:
         error = call.excinfo.value
-        if isinstance(error, ConformanceFailure):
+        if isinstance(error, ConformanceFailure) and call.when == "setup" and _told_before(item.config, error):
+            # A session fixture's failure (the run's data could not be created) is raised again for
+            # every test after the first: told once in full, then counted in one line each.
+            record["failure"] = error.to_dict()
+            report.longrepr = f"{error.check_id} failed in the run's set-up, as told above: this test could not run"
+        elif isinstance(error, ConformanceFailure):
             record["failure"] = error.to_dict()
             report.longrepr = error.render()
         elif recorded:
@@ -212,6 +217,18 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             report.longrepr = "\n\n".join(part for part in (str(report.longrepr or ""), rendered) if part)
     report.user_properties.append(("conformance", record))
     return report
+
+
+TOLD_KEY = pytest.StashKey[set[int]]()
+
+
+def _told_before(config: pytest.Config, failure: ConformanceFailure) -> bool:
+    """Whether this very failure (the same object, raised again by a cached fixture) was reported."""
+    told = config.stash.setdefault(TOLD_KEY, set())
+    if id(failure) in told:
+        return True
+    told.add(id(failure))
+    return False
 
 
 def _unrendered(excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
