@@ -19,12 +19,12 @@ USAGE_ERROR = 4  # pytest's code for a usage error, which README gives for every
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, with a usage error's exit code the suite's (4, not argparse's 2: README gives 2 to
-    an interrupted run)."""
+    """argparse, with a usage error told in two lines and exiting with the suite's code for it (4,
+    not argparse's 2: README gives 2 to an interrupted run)."""
 
     def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        self.exit(USAGE_ERROR, f"{self.prog}: error: {message}\n")
+        # The mistake and where help is, not the whole usage (nine lines for `run`).
+        self.exit(USAGE_ERROR, f"{self.prog}: error: {message}\n(`{self.prog} --help` lists the options)\n")
 
 
 def _usage_mistake(rest: list[str], known: list[str]) -> str | None:

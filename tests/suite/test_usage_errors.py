@@ -32,7 +32,7 @@ def test_a_usage_mistake_exits_4_with_one_line(argv: list[str], message: str,
         cli.main(argv)
     assert stopped.value.code == cli.USAGE_ERROR
     err = capsys.readouterr().err
-    assert message in err.splitlines()[-1], err
+    assert message in err.splitlines()[0] and len(err.splitlines()) == 2, err
     assert "Traceback" not in err
 
 
