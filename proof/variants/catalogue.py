@@ -780,8 +780,7 @@ FAULTY: tuple[Variant, ...] = (
             fails=frozenset({"PC709"})),
     # Clause 8: resilience.
     Variant("throttle-without-body", "8", "a third of the requests get a bare 429",
-            sometimes(0.3, lambda: Response(b"", status_code=429)), fails=frozenset({"PC801"}),
-            also=frozenset({"PC901", "PC903"})),
+            sometimes(0.3, lambda: Response(b"", status_code=429)), fails=frozenset({"PC801"})),
     Variant("throttle-forever", "8", "after 150 requests every request is throttled",
             after_n(150, lambda: message(429, "Rate exceeded")),
             fails=frozenset({"PC802"}), options={"--max-attempts": "3"}),

@@ -89,8 +89,14 @@ class SigV4Signer:
         return prepared
 
 
-def _retry_after(exchange: Exchange) -> float | None:
-    value = exchange.header("Retry-After")
+def backoff(attempt: int, retry_after_header: str | None) -> float:
+    """How long to wait before attempt `attempt` + 1 of a throttled request: Retry-After when the
+    server gives one, else exponential from 50 ms; never more than MAX_BACKOFF."""
+    delay = retry_after(retry_after_header)
+    return min(MAX_BACKOFF, delay if delay is not None else 0.05 * 2 ** (attempt - 1))
+
+
+def retry_after(value: str | None) -> float | None:
     if not value:
         return None
     if value.strip().isdigit():
@@ -298,12 +304,15 @@ class DeadlineSession(requests.Session):
     """A requests session whose every response, body included, arrives within `timeout` seconds or
     raises ReadTimeout (requests' own timeout bounds each read, not the whole response). A request
     that met a stale reused connection is sent once more on a new one (`may_retry`), and
-    `on_retry` is told."""
+    `on_retry` is told. A throttled request (429) is sent again after a backoff, up to
+    `max_attempts` in all, as the checks' own requests are: where a server throttles does not
+    change what a generated sequence goes on to send (the checks' own requests judge the 429s)."""
 
-    def __init__(self, timeout: float, on_retry: Callable[[str], None] | None = None) -> None:
+    def __init__(self, timeout: float, on_retry: Callable[[str], None] | None = None, max_attempts: int = 1) -> None:
         super().__init__()
         self.timeout = timeout
         self.on_retry = on_retry
+        self.max_attempts = max_attempts
 
     def _send_retrying(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         try:
@@ -322,6 +331,14 @@ class DeadlineSession(requests.Session):
             FRESH.reset(fresh)
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        for attempt in range(1, self.max_attempts + 1):
+            response = self._send_within(request, **kwargs)
+            if response.status_code != 429 or attempt == self.max_attempts:
+                return response
+            time.sleep(backoff(attempt, response.headers.get("Retry-After")))
+        raise AssertionError("unreachable")
+
+    def _send_within(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         started = time.monotonic()
         kwargs["stream"] = True
         kwargs["timeout"] = (self.timeout, self.timeout)
@@ -448,9 +465,7 @@ class Client:
             if attempt == self.settings.max_attempts:
                 self._returned(exchange)
                 fail("PC802", f"still 429 after {attempt} attempts with backoff", exchange)
-            delay = _retry_after(exchange)
-            delay = min(MAX_BACKOFF, delay if delay is not None else 0.05 * 2 ** (attempt - 1))
-            time.sleep(delay)
+            time.sleep(backoff(attempt, exchange.header("Retry-After")))
         raise AssertionError("unreachable")
 
     def _returned(self, *exchanges: Exchange) -> None:
@@ -562,7 +577,8 @@ class Client:
     def generated_session(self) -> requests.Session:
         """A session for the requests Schemathesis sends: the run's headers and signer, and the same
         bound on every response, body included."""
-        session = DeadlineSession(self.settings.timeout, lambda note: self._note_retry(None, note))
+        session = DeadlineSession(self.settings.timeout, lambda note: self._note_retry(None, note),
+                                  self.settings.max_attempts)  # fmt: skip
         session.mount("http://", _SuiteAdapter())
         session.mount("https://", _SuiteAdapter())
         session.headers.update(self.settings.headers)
