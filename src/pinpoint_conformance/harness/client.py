@@ -165,7 +165,8 @@ def plain(error: BaseException) -> str:
     cause of a ('Connection aborted.', RemoteDisconnected(...)) pair given after its summary."""
     args = getattr(error, "args", ())
     if len(args) == 2 and isinstance(args[0], str) and isinstance(args[1], BaseException):
-        return f"{args[0].rstrip('.')}: {plain(args[1])}"
+        cause = plain(args[1])  # urllib3 may have put it in its summary already: "Connection broken: IncompleteRead(…)"
+        return args[0] if cause in args[0] else f"{args[0].rstrip('.')}: {cause}"
     return _CONNECTION_NAME.sub("", str(error)) or type(error).__name__
 
 

@@ -59,8 +59,7 @@ def render(settings: Settings, results: list[CheckResult], line: str, retried: l
                 out += _exchange(exchange)
     out += ["", "## Conformance matrix", "", "| Check | Clause | Status | Detail |", "|---|---|---|---|"]
     for r in results:
-        detail = r.detail.replace("|", "\\|").replace("\n", " ")[:200]
-        out.append(f"| {r.check.id} {r.check.title} | {r.check.clause} | {ICONS[r.status]} | {detail} |")
+        out.append(f"| {r.check.id} {r.check.title} | {r.check.clause} | {ICONS[r.status]} | {_cell(r.detail)} |")
     if retried:
         out += ["", f"## Requests retried ({len(retried)})", "", *[f"- {note}" for note in retried]]
     return "\n".join(out) + "\n"
