@@ -10,6 +10,7 @@ import unicodedata
 import pytest
 
 from pinpoint_conformance.harness import expect, hostile_ids
+from pinpoint_conformance.harness.breaker import NotSent
 from pinpoint_conformance.harness.checks import Profile
 from pinpoint_conformance.harness.client import Client, segment, user_path
 from pinpoint_conformance.harness.exchange import Exchange
@@ -300,6 +301,8 @@ def test_no_input_yields_a_5xx(world: World, client: Client, method: str, where:
                 else:
                     exchange = client.user(method, "", "", path=path)  # the wire checks judge it
                 _reaches_none_of(untouchable, exchange)
+            except NotSent:
+                raise  # about the server, not this input: told alike wherever it happens
             except ConformanceFailure as failure:
                 # Which class and entry, so that a failure says what input it was about.
                 failure.message = f"hostile {where} {label}/{name} ({raw!r}): {failure.message}"

@@ -372,6 +372,23 @@ async def hang() -> Response:
     return message(200, "too late")
 
 
+def stops_answering(after: int, method: str | None = None) -> Callable[[], ASGIApp]:
+    """After `after` answers, never answers again: every request, or (`method` given) that method
+    on the User resource (a pool of workers each stuck on one kind of request)."""
+
+    def build() -> ASGIApp:
+        counter = itertools.count(1)
+
+        async def maybe(request: Request) -> None:
+            kind = method is None or (is_user_resource(request) and request.method == method)
+            if kind and next(counter) > after:
+                await asyncio.sleep(3600)
+
+        return Intercept(reference(), maybe)
+
+    return build
+
+
 def trailing_comma(request: Request, status: int, headers: MutableHeaders, body: bytes):
     return status, headers, body[:-1] + b",}"  # the seed's own example ends this way
 
@@ -787,6 +804,10 @@ FAULTY: tuple[Variant, ...] = (
     Variant("intermittent-hang", "8", "every 40th request hangs",
             counter_gate(40, hang), fails=frozenset({"PC803"}), also=frozenset({"PC901"}),
             options={"--timeout": "1"}),
+    Variant("stops-answering-get", "8", "after three answers, a GET of the User resource is never answered",
+            stops_answering(3, "GET"), fails=frozenset({"PC803"}), options={"--timeout": "1"}),
+    Variant("stops-answering", "8", "after its first 40 answers, the server answers nothing",
+            stops_answering(40), fails=frozenset({"PC803"}), options={"--timeout": "1"}),
     Variant("stalled-stream", "8", "large bodies trickle out 64 bytes at a time",
             lambda: Trickle(reference(), threshold=4000, pause=0.2), fails=frozenset({"PC803"}),
             options={"--timeout": "1"}),

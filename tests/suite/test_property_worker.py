@@ -11,6 +11,7 @@ import tempfile
 
 import pytest
 
+from pinpoint_conformance.harness.breaker import KIND_IN_A_ROW, NotSent
 from pinpoint_conformance.harness.client import Client
 from pinpoint_conformance.harness.exchange import Exchange
 from pinpoint_conformance.harness.failures import ConformanceFailure, Findings, NotApplicable
@@ -54,11 +55,28 @@ def test_the_worker_names_on_from_where_the_suite_stopped_and_back() -> None:
     suite takes the worker's count back (two endpoints of one name would mix two tests' data)."""
     world, client = _world()
     used = {world.name("ep") for _ in range(3)}
-    in_worker = RunData.of(world, client.ledger).world(client)
+    in_worker = RunData.of(world, client).world(client)
     used_there = {in_worker.name("ep") for _ in range(3)}
     assert not used & used_there
-    RunData.of(in_worker, client.ledger).into(world, client.ledger)
+    RunData.of(in_worker, client).into(world, client)
     assert world.name("ep") not in used | used_there
+
+
+def test_what_one_process_stopped_sending_the_other_does_not_send() -> None:
+    """The breaker travels with the run's data, both ways: a kind of request the server stopped
+    answering in the suite's process is not sent by the worker, and the reverse."""
+    world, client = _world()
+    for _ in range(KIND_IN_A_ROW):
+        client.breaker.timed_out("GET", "/v1/apps/a/users/u")
+    worker_client = Client(client.settings)
+    RunData.of(world, client).world(worker_client)
+    with pytest.raises(NotSent, match="GET of the User resource not sent"):
+        worker_client.breaker.admit("GET", "/v1/apps/b/users/v")
+    for _ in range(KIND_IN_A_ROW):
+        worker_client.breaker.timed_out("DELETE", "/v1/apps/a/users/u")
+    RunData.of(world, worker_client).into(world, client)
+    with pytest.raises(NotSent, match="DELETE of the User resource not sent"):
+        client.breaker.admit("DELETE", "/v1/apps/b/users/v")
 
 
 def test_a_skip_and_an_error_keep_their_reasons() -> None:

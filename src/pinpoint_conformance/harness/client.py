@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import dataclasses
 import email.utils
 import http.client
 import os
 import re
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -23,6 +24,7 @@ import urllib3
 import urllib3.connection
 
 from . import wire
+from .breaker import Breaker, relative
 from .checks import Profile
 from .exchange import Exchange
 from .failures import ConformanceFailure, Findings, fail, observe
@@ -309,11 +311,14 @@ class DeadlineSession(requests.Session):
     `max_attempts` in all, as the checks' own requests are: where a server throttles does not
     change what a generated sequence goes on to send (the checks' own requests judge the 429s)."""
 
-    def __init__(self, timeout: float, on_retry: Callable[[str], None] | None = None, max_attempts: int = 1) -> None:
+    def __init__(self, timeout: float, on_retry: Callable[[str], None] | None = None, max_attempts: int = 1,
+                 breaker: Breaker | None = None, base_url: str = "") -> None:  # fmt: skip
         super().__init__()
         self.timeout = timeout
         self.on_retry = on_retry
         self.max_attempts = max_attempts
+        self.breaker = breaker or Breaker(timeout)
+        self.base_url = base_url
 
     def _send_retrying(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         try:
@@ -332,8 +337,15 @@ class DeadlineSession(requests.Session):
             FRESH.reset(fresh)
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        method, path = str(request.method), relative(str(request.url), self.base_url)
         for attempt in range(1, self.max_attempts + 1):
-            response = self._send_within(request, **kwargs)
+            self.breaker.admit(method, path)
+            try:
+                response = self._send_within(request, **kwargs)
+            except requests.exceptions.Timeout:
+                self.breaker.timed_out(method, path)
+                raise
+            self.breaker.answered(method, path)
             if response.status_code != 429 or attempt == self.max_attempts:
                 return response
             time.sleep(backoff(attempt, response.headers.get("Retry-After")))
@@ -403,11 +415,27 @@ class Client:
         self._direct: urllib3.HTTPConnectionPool | None = None  # `_target_pool`, once looked up
         self.findings: Findings | None = None  # the current test's: warnings and observations
         self.ledger = Ledger()  # what the run wrote through the support calls
+        self.breaker = Breaker(settings.timeout)  # what the server stopped answering is not sent again
         # Told of every exchange `send` ends with (the parity recorder, when the run keeps a transcript).
         self.on_exchange: Callable[[Exchange], None] | None = None
 
     def close(self) -> None:
         self.drop_connections()
+
+    @contextlib.contextmanager
+    def waiting_at_most(self, seconds: float | None) -> Iterator[None]:
+        """Requests sent inside wait at most `seconds` for their answer (never longer than
+        --timeout) and are not retried after a 429; None changes nothing."""
+        if seconds is None:
+            yield
+            return
+        kept = self.settings
+        wait = min(kept.timeout, max(round(seconds, 1), 0.1))  # tenths: a timeout as a person would write it
+        self.settings = dataclasses.replace(kept, timeout=wait, max_attempts=1)
+        try:
+            yield
+        finally:
+            self.settings = kept
 
     def drop_connections(self) -> None:
         """Close every kept-alive connection: the next requests open fresh ones."""
@@ -452,11 +480,15 @@ class Client:
         `fields_reversed` sends the header fields in the reverse of their usual order, led by
         `Connection: keep-alive` and ended by Host (which urllib3 would otherwise put first)."""
         for attempt in range(1, self.settings.max_attempts + 1):
+            self.breaker.admit(method, path)
             try:
                 exchange = self._send_once(method, path, body, headers, sign, absolute_form, fields_reversed)
             except ConformanceFailure as failure:  # no complete response: a transcript keeps it too
+                if failure.check_id == "PC803":
+                    self.breaker.timed_out(method, path)
                 self._returned(*failure.exchanges)
                 raise
+            self.breaker.answered(method, path)
             if exchange.status != 429:
                 self._returned(exchange)
                 return exchange
@@ -579,7 +611,7 @@ class Client:
         """A session for the requests Schemathesis sends: the run's headers and signer, and the same
         bound on every response, body included."""
         session = DeadlineSession(self.settings.timeout, lambda note: self._note_retry(None, note),
-                                  self.settings.max_attempts)  # fmt: skip
+                                  self.settings.max_attempts, self.breaker, self.settings.base_url)  # fmt: skip
         session.mount("http://", _SuiteAdapter())
         session.mount("https://", _SuiteAdapter())
         session.headers.update(self.settings.headers)

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .breaker import Breaker, NotSent
 from .client import Client, SigV4Signer
 from .exchange import SENSITIVE_HEADERS
 from .failures import ConformanceFailure, Findings, NotApplicable
@@ -60,9 +61,12 @@ class Outcome:
         """Into the suite's process: the findings join the test's own, and the outcome is raised."""
         if findings is not None:
             findings.merge(self.findings)
-        if self.status == "fail" and self.failure is not None:
-            raise ConformanceFailure(self.failure["check_id"], self.failure["message"], *self.failure["exchanges"],
-                                     blocks_run=self.failure["blocks_run"])  # fmt: skip
+        failure = self.failure
+        if self.status == "fail" and failure is not None:
+            if failure.get("not_sent"):
+                raise NotSent(failure["not_sent"], failure["what"], failure["message"])
+            raise ConformanceFailure(failure["check_id"], failure["message"], *failure["exchanges"],
+                                     blocks_run=failure["blocks_run"])  # fmt: skip
         if self.status == "skip":
             import pytest  # the suite's process has it; the worker, which never applies an outcome, does not
 
@@ -85,20 +89,25 @@ class RunData:
     next_name: int
     ledger_members: dict[tuple[str, str], dict[str, Any]]
     ledger_dates: dict[tuple[str, str], set[Any]]
+    breaker: Breaker  # what the server stopped answering: not sent by either process
 
     @classmethod
-    def of(cls, world: World, ledger: Ledger) -> RunData:
+    def of(cls, world: World, client: Client) -> RunData:
+        ledger = client.ledger
         return cls(world.prefix, world.app_a, world.app_b, list(world.created_apps), set(world.seeded_users),
-                   world.next_number(), ledger.members, ledger.effective_dates)  # fmt: skip
+                   world.next_number(), ledger.members, ledger.effective_dates, client.breaker)  # fmt: skip
 
     def world(self, client: Client) -> World:
-        """In the worker: the run's world, with `client` holding the run's ledger."""
+        """In the worker: the run's world, with `client` holding the run's ledger and breaker."""
         client.ledger = Ledger(self.ledger_members, self.ledger_dates)
+        client.breaker = self.breaker
         return World(client, self.prefix, self.app_a, self.app_b, self.created_apps, self.seeded_users,
                      _counter=itertools.count(self.next_name))  # fmt: skip
 
-    def into(self, world: World, ledger: Ledger) -> None:
-        """In the suite's process: what the worker created, numbered and wrote, taken over."""
+    def into(self, world: World, client: Client) -> None:
+        """In the suite's process: what the worker created, numbered, wrote and stopped sending, taken over."""
+        ledger = client.ledger
+        client.breaker = self.breaker
         world.created_apps[:] = self.created_apps
         world.seeded_users.update(self.seeded_users)
         world.number_from(self.next_name)
@@ -168,7 +177,7 @@ class PropertyWorker:
         outcome.apply(client.findings)
 
     def _order(self, checks: list[str], world: World, client: Client) -> Answer:
-        self._write(Order(RunData.of(world, client.ledger), checks))
+        self._write(Order(RunData.of(world, client), checks))
         assert self.process.stdout is not None
         try:
             answer: Answer = pickle.load(self.process.stdout)
@@ -181,7 +190,7 @@ class PropertyWorker:
             told = self.launched.errors.read().decode(errors="replace").strip().splitlines()[-15:]
             raise PropertyWorkerError(f"the property worker ended (exit code {code}) without answering "
                                       f"({type(error).__name__}): " + "\n".join(told)) from None  # fmt: skip
-        answer.data.into(world, client.ledger)
+        answer.data.into(world, client)
         return answer
 
     def close(self) -> None:
@@ -218,8 +227,10 @@ def _outcome(check_id: str, runner: Any, world: World, client: Client) -> Outcom
     try:
         runner.run(check_id, world)
     except ConformanceFailure as failure:
+        refused = failure if isinstance(failure, NotSent) else None
         parts = {"check_id": failure.check_id, "message": failure.message, "exchanges": failure.exchanges,
-                 "blocks_run": failure.blocks_run}  # fmt: skip
+                 "blocks_run": failure.blocks_run, "not_sent": refused and refused.kind,
+                 "what": refused and refused.what}  # fmt: skip
         return Outcome("fail", findings, parts)
     except NotApplicable as skipped:
         return Outcome("skip", findings, reason=str(skipped))
@@ -270,7 +281,7 @@ def main() -> int:
     finally:
         runner.close()
         client.close()
-    pickle.dump(Answer(outcomes, RunData.of(world, client.ledger)), answers)
+    pickle.dump(Answer(outcomes, RunData.of(world, client)), answers)
     answers.flush()
     # Answered: nothing is left to clean up, and the interpreter's own teardown (a tenth of a second
     # with Schemathesis loaded) would only delay the suite, which waits for the worker to end.

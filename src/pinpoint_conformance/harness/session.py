@@ -21,6 +21,7 @@ from ..early import GC_PAUSED
 from ..reporting.collector import Collector
 from ..reporting.results import COULD_NOT_TEST, EXIT_CODES
 from . import checks, worker_launch
+from .breaker import NotSent
 from .checks import Profile
 from .client import Client, SigV4Signer
 from .exchange import SENSITIVE_HEADERS
@@ -179,11 +180,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     recorded = findings.recorded if findings is not None and call.when == "call" else []
     if call.excinfo is not None and report.failed:
         error = call.excinfo.value
-        if isinstance(error, ConformanceFailure) and call.when == "setup" and _told_before(item.config, error):
+        if isinstance(error, ConformanceFailure) and (again := _told_before(item.config, error, call.when)):
             # A session fixture's failure (the run's data could not be created) is raised again for
-            # every test after the first: told once in full, then counted in one line each.
+            # every test after the first, and a request not sent (breaker.py) ends every test that
+            # needs one: told once in full, then counted in one line each.
             record["failure"] = error.to_dict()
-            report.longrepr = f"{error.check_id} failed in the run's set-up, as told above: this test could not run"
+            report.longrepr = again
         elif isinstance(error, ConformanceFailure):
             record["failure"] = error.to_dict()
             report.longrepr = error.render()
@@ -219,16 +221,28 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
-TOLD_KEY = pytest.StashKey[set[int]]()
+TOLD_KEY = pytest.StashKey[set[object]]()
 
 
-def _told_before(config: pytest.Config, failure: ConformanceFailure) -> bool:
-    """Whether this very failure (the same object, raised again by a cached fixture) was reported."""
+def _told_before(config: pytest.Config, failure: ConformanceFailure, when: str) -> str:
+    """The one line that stands for `failure` where it was told in full before: the same set-up
+    failure (the same object, raised again by a cached fixture), or a refusal of the same stopped
+    kind of request; "" the first time."""
+    if isinstance(failure, NotSent):
+        key: object = failure.kind
+        line = f"PC803 {failure.what} not sent, as told in full at the first test it stopped: this test is blocked"
+    elif when == "setup":
+        key = id(failure)
+        line = (
+            f"{failure.check_id} failed in the run's set-up, as told in full at the first test: this test could not run"
+        )
+    else:
+        return ""
     told = config.stash.setdefault(TOLD_KEY, set())
-    if id(failure) in told:
-        return True
-    told.add(id(failure))
-    return False
+    if key in told:
+        return line
+    told.add(key)
+    return ""
 
 
 def _unrendered(excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
@@ -274,6 +288,10 @@ def _setup_section(parity: ParitySession | None) -> contextlib.AbstractContextMa
     return parity.recorder.section(SETUP)
 
 
+# Seconds the clean-up after a Ctrl-C may take in all, on a server that has stopped answering too.
+CLEANUP_AFTER_INTERRUPT = 5.0
+
+
 @pytest.fixture(scope="session")
 def world(client: Client, settings: Settings, request: pytest.FixtureRequest) -> Iterator[World]:
     worker = getattr(request.config, "workerinput", {}).get("workerid", "w0")
@@ -284,10 +302,15 @@ def world(client: Client, settings: Settings, request: pytest.FixtureRequest) ->
     if client.settings.keep_data:
         print(f"\npinpoint-conformance: --keep-data: the run's data (prefix {world.prefix}) is left in place")
         return
+    interrupted = request.session.exitstatus == pytest.ExitCode.INTERRUPTED
     with parity.recorder.section(None) if parity else contextlib.nullcontext():  # clean-up is no scenario
-        problems = world.cleanup()
+        problems = world.cleanup(within=CLEANUP_AFTER_INTERRUPT if interrupted else None)
     if problems:
-        print("\npinpoint-conformance: cleanup left data behind:\n  " + "\n  ".join(problems))
+        more = f"; and {len(problems) - 3} more" if len(problems) > 3 else ""
+        print(f"\npinpoint-conformance: cleanup left data behind (prefix {world.prefix}): "
+              + "; ".join(problems[:3]) + more)  # fmt: skip
+    elif interrupted:
+        print(f"\npinpoint-conformance: interrupted: the run's data (prefix {world.prefix}) is deleted")
 
 
 @pytest.fixture(scope="session")

@@ -12,10 +12,13 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from .breaker import NotSent
 from .client import Client, segment
 from .exchange import Exchange
 from .failures import ConformanceFailure, fail
@@ -152,28 +155,39 @@ class World:
         a DELETE check does not depend on GET being right."""
         return self.get_endpoint(app, endpoint_id, check_id).status == 200
 
-    def cleanup(self) -> list[str]:
-        """Remove what the run created; return what could not be removed (for the report)."""
+    def cleanup(self, within: float | None = None) -> list[str]:
+        """Remove what the run created, each deletion tried once and all of them within `within`
+        seconds when given (after a Ctrl-C: the person waits for it); return what could not be
+        removed, for the report."""
+        deadline = None if within is None else time.monotonic() + within
         problems = []
-        for app in self.created_apps:
+        for label, path in self._deletions():
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                problems.append(f"{label}: not tried within {within:g} s")
+                continue
             try:
-                exchange = self.client.send("DELETE", f"/v1/apps/{segment(app)}")
-                if exchange.status not in (200, 202, 204, 404):
-                    problems.append(f"DeleteApp {app}: {exchange.status}")
+                with self.client.waiting_at_most(left):
+                    exchange = self.client.send("DELETE", path)
+            except NotSent:
+                problems.append(f"{label}: not sent (the server had stopped answering)")
             except AssertionError as error:
-                problems.append(f"DeleteApp {app}: {error}")
-        if self.client.settings.app_id:
-            for app, endpoint_id in self.userless:  # no DELETE of a user removes it
-                try:
-                    self.client.send("DELETE", f"/v1/apps/{segment(app)}/endpoints/{segment(endpoint_id)}")
-                except AssertionError as error:
-                    problems.append(f"DeleteEndpoint {endpoint_id}: {error}")
-            for user in sorted(self.seeded_users):
-                if not user.lstrip(" \ufeff").startswith(self.prefix):
-                    continue  # never delete a user the run did not create (its IDs may be led by spaces or U+FEFF)
-                try:
-                    path = f"/v1/apps/{segment(self.app_a)}/users/{segment(user)}"
-                    self.client.send("DELETE", path)
-                except AssertionError as error:
-                    problems.append(f"DeleteUserEndpoints {user}: {error}")
+                problems.append(f"{label}: {error}")
+            else:
+                if exchange.status not in (200, 202, 204, 404):
+                    problems.append(f"{label}: answered {exchange.status}")
         return problems
+
+    def _deletions(self) -> Iterator[tuple[str, str]]:
+        """What the clean-up deletes, named and addressed: the run's applications and, with --app-id,
+        its endpoints without a user (no DELETE of a user removes them) and its users."""
+        for app in self.created_apps:
+            yield f"DeleteApp {app}", f"/v1/apps/{segment(app)}"
+        if not self.client.settings.app_id:
+            return
+        for app, endpoint_id in self.userless:
+            yield f"DeleteEndpoint {endpoint_id}", f"/v1/apps/{segment(app)}/endpoints/{segment(endpoint_id)}"
+        for user in sorted(self.seeded_users):
+            # Never a user the run did not create (its IDs may be led by spaces or U+FEFF).
+            if user.lstrip(" \ufeff").startswith(self.prefix):
+                yield f"DeleteUserEndpoints {user}", f"/v1/apps/{segment(self.app_a)}/users/{segment(user)}"

@@ -21,7 +21,7 @@ from ..harness import checks
 from ..harness.exchange import request_line
 from ..harness.settings import Settings
 from ..parity.outcome import NO_EVIDENCE, ParityOutcome, entry_text
-from .results import FAIL, STATUSES, CheckResult, counts, replay_note
+from .results import FAIL, STATUSES, CheckResult, counts, repeats, replay_note
 
 STYLE = """
 body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#1d2125;padding:0 1em}
@@ -99,8 +99,7 @@ def _exchange(exchange: dict) -> str:
 
 def _item(item: dict) -> str:
     """One failure or warning: its message, the test that found it, and its exchanges."""
-    more = item.get("count", 1) - 1
-    also = f" (and {more} more tests)" if more > 0 else ""
+    also = repeats(item)
     exchanges = "".join(_exchange(e) for e in item.get("exchanges", []))
     return (f'<p class="message">{escape(item["message"])}</p>'
             f"<p>Test <code>{escape(item['test'])}</code>{escape(also)}</p>{exchanges}")  # fmt: skip

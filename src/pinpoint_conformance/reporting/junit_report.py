@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..harness import checks
 from ..parity.outcome import ParityOutcome
-from .results import BLOCKED, ERROR, FAIL, NOT_EXERCISED, NOT_IN_PROFILE, NOT_RUN, WARN, CheckResult, counts
+from .results import BLOCKED, ERROR, FAIL, NOT_EXERCISED, NOT_IN_PROFILE, NOT_RUN, WARN, CheckResult, counts, repeats
 
 # What XML 1.0 cannot carry at all (C0 controls but tab and newlines, lone surrogates, U+FFFE and
 # U+FFFF), though a hostile server's answer or a hostile ID in a curl command may hold it.
@@ -25,7 +25,7 @@ def _failure_text(result: CheckResult) -> str:
     check = result.check
     parts = [f"Requirement: {check.requirement}", f"Cites: {check.cites}"]
     for failure in result.failures:
-        parts.append(f"{failure['test']}: {failure['message']}")
+        parts.append(f"{failure['test']}: {failure['message']}{repeats(failure)}")
         parts += [f"  reproduce: {exchange['curl']}" for exchange in failure.get("exchanges", [])]
     return "\n".join(parts)
 

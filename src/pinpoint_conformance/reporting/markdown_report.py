@@ -10,7 +10,7 @@ from ..harness import checks
 from ..harness.exchange import request_line
 from ..harness.settings import Settings
 from ..parity.outcome import NO_EVIDENCE, ParityOutcome, entry_text
-from .results import CheckResult, replay_note
+from .results import CheckResult, repeats, replay_note
 
 ICONS = {
     "pass": "✅ pass",
@@ -54,7 +54,7 @@ def render(settings: Settings, results: list[CheckResult], line: str, retried: l
                 f"Clause {r.check.clause} ({checks.CLAUSES[r.check.clause]}). {r.check.requirement}", "",
                 f"Cites: {r.check.cites}"]  # fmt: skip
         for item in r.failures + r.warnings:
-            out += ["", f"- **{item['message']}** (test `{item['test']}`)", ""]
+            out += ["", f"- **{item['message']}** (test `{item['test']}`){repeats(item)}", ""]
             for exchange in item.get("exchanges", [])[-2:]:
                 out += _exchange(exchange)
     out += ["", "## Conformance matrix", "", "| Check | Clause | Status | Detail |", "|---|---|---|---|"]

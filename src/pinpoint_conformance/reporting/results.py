@@ -71,13 +71,21 @@ class CheckResult:
     def detail(self) -> str:
         """The one-line reason shown in the matrix."""
         if self.failures:
-            extra = self.failures[0].get("count", 1) - 1
-            return self.failures[0]["message"] + (f" (and {extra} more tests)" if extra > 0 else "")
+            return self.failures[0]["message"] + repeats(self.failures[0])
         if self.blocked_by:
             return "blocked by " + ", ".join(sorted(set(self.blocked_by)))
         if self.warnings:
             return self.warnings[0]["message"]
         return self.skip_reason
+
+
+def repeats(failure: dict[str, Any]) -> str:
+    """What every report adds to a folded failure's message: how many requests the breaker did not
+    send (each ended a test), or how many more tests met the same failure."""
+    count = failure.get("count", 1)
+    if failure.get("not_sent"):
+        return f" ({count} {'request' if count == 1 else 'requests'} of this kind not sent)"
+    return f" (and {count - 1} more {'test' if count == 2 else 'tests'})" if count > 1 else ""
 
 
 def _add_failure(result: CheckResult, failure: dict[str, Any], test: str) -> None:
