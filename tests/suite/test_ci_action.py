@@ -37,8 +37,9 @@ ACTION = ROOT / "action.yml"
 EXAMPLES = ROOT / "docs" / "ci"
 GITHUB_EXAMPLES = sorted(EXAMPLES.glob("github-actions-*.yml"))
 GITLAB_EXAMPLE = EXAMPLES / "gitlab-ci-example.yml"
-# How the examples name the action; a user replaces it with the real repository and ref.
-PLACEHOLDER = "your-org/pinpoint-conformance@v1"
+# How the examples name the action: from the root of the repository the workflow runs in (a copy of
+# this one), or from the folder another repository's workflow checked it out to.
+LOCAL_ACTIONS = ("./", "./.pinpoint-conformance")
 BIN = Path(sys.executable).parent  # the venv the suite is installed in
 
 
@@ -148,17 +149,24 @@ def lint_with_the_local_action(tmp_path: Path, workflow: str) -> subprocess.Comp
     return check(actionlint(), cwd=repo)
 
 
+def _at_the_root(workflow: str) -> str:
+    """The workflow with the action it checks out used from the repository's root, where
+    `lint_with_the_local_action` puts action.yml."""
+    return workflow.replace("uses: ./.pinpoint-conformance", "uses: ./")
+
+
 @pytest.mark.parametrize("example", GITHUB_EXAMPLES, ids=lambda path: path.stem)
 def test_examples_use_the_action_as_its_metadata_declares(tmp_path: Path, example: Path) -> None:
     text = example.read_text()
-    assert f"uses: {PLACEHOLDER}" in text
-    result = lint_with_the_local_action(tmp_path, text.replace(f"uses: {PLACEHOLDER}", "uses: ./"))
+    used = re.findall(r"^\s+uses: (\S+)$", text, re.MULTILINE)
+    assert set(used) & set(LOCAL_ACTIONS), used
+    result = lint_with_the_local_action(tmp_path, _at_the_root(text))
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_actionlint_does_catch_a_misused_input(tmp_path: Path) -> None:
     """The check above is not vacuous: a misspelt input, a missing base-url, an unknown output fail."""
-    text = GITHUB_EXAMPLES[0].read_text().replace(f"uses: {PLACEHOLDER}", "uses: ./")
+    text = _at_the_root(GITHUB_EXAMPLES[0].read_text())
     text = text.replace("base-url:", "base-urls:").replace("outputs.verdict", "outputs.verdikt")
     result = lint_with_the_local_action(tmp_path, text)
     assert result.returncode == 1
