@@ -4,7 +4,7 @@ a space, `+` and non-ASCII letters, and gets typed models back; typed errors for
 failure where AWS may vary (tests/spec/variance.py): an error body with `message`, an unknown
 ChannelType, CohortId "100", `null` members, an unknown member.
 
-The generators and the bundle each uses are those README.md gives. The openapi-generator runs start
+The generators and the bundle each uses are those docs/spec.md gives. The openapi-generator runs start
 a JVM and compile; they are marked slow."""
 
 from __future__ import annotations

@@ -88,7 +88,7 @@ def test_action_metadata_follows_the_schema_of_github_actions(tmp_path: Path) ->
 
 
 def test_action_shape() -> None:
-    """What the README and the examples rely on: a composite action, the inputs and outputs they name,
+    """What docs/ci.md and the examples rely on: a composite action, the inputs and outputs they name,
     GitHub's actions pinned to a major version, the reports uploaded whatever the verdict."""
     metadata = action()
     assert metadata["runs"]["using"] == "composite"

@@ -120,66 +120,100 @@ def option_specs() -> list[OptionSpec]:
 
 
 def add_options(parser: pytest.Parser) -> None:
+    # The help texts are what `--help` shows, and docs/snippets/options.md is generated from them
+    # (harness/option_docs.py): what an option does, and what a run does without it.
     group = parser.getgroup("pinpoint-conformance", "Pinpoint User resource conformance")
     group.addoption(
-        "--base-url", default=None, help=f"server to test (or ${ENV_BASE_URL}); none: start the reference server"
+        "--base-url",
+        default=None,
+        metavar="URL",
+        help=f"the server under test (default: ${ENV_BASE_URL}, else the embedded reference server, which the "
+        "run starts)",
     )
     group.addoption(
         "--profile",
         default="core",
         choices=[p.name.lower() for p in Profile],
-        help="core (default), aws (adds AWS's wire details), strict (warnings fail)",
+        help="core (the default); aws adds AWS's own behaviour, clause 10 (x-amzn-RequestId, x-amzn-ErrorType, "
+        "boto3's typed exceptions, 403 for unsigned requests under --sigv4…); strict adds HTTP obligations beyond "
+        "what this API's clients send and warnings for undocumented fields, and makes a missing Allow on a 405 a "
+        "failure. Cumulative: aws runs everything core runs, strict everything aws runs",
     )
     group.addoption(
         "--seed",
         default=None,
-        help=f"seed for generated data: a number, or 'random' for a fresh one (printed); default {DEFAULT_SEED}, "
-        "so that two runs against the same server send the same requests",
+        metavar="N|random",
+        help="seed of every generated input, the stateful sequences included: a number, or 'random' to draw a "
+        f"fresh one and print it (the reports print the full command); default {DEFAULT_SEED}, so that two runs "
+        "against the same server send the same requests and reach the same verdict",
     )
     group.addoption(
         "--max-examples",
         type=_at_least_one,
         default=DEFAULT_MAX_EXAMPLES,
-        help=f"generated examples per property-based check (default {DEFAULT_MAX_EXAMPLES})",
+        metavar="N",
+        help="generated examples per property-based check (PC901 draws twice as many, PC903 a quarter as many "
+        f"sequences, at least 5); default {DEFAULT_MAX_EXAMPLES}, the budget the proof of the verdicts runs at",
     )
     group.addoption(
         "--timeout",
         type=_seconds,
         default=DEFAULT_TIMEOUT,
-        help=f"seconds a response may take (default {DEFAULT_TIMEOUT:g})",
+        metavar="SECONDS",
+        help=f"seconds a response may take, body included; a slower one fails PC803 (default {DEFAULT_TIMEOUT:g})",
     )
     group.addoption(
-        "--app-id", default=None, help="work inside this existing application (touches only the run's own user IDs)"
+        "--app-id",
+        default=None,
+        metavar="ID",
+        help="work inside this existing application: only the run's own prefixed user IDs are written or deleted; "
+        "the checks that need applications of the run's own (PC001, PC103, PC105, PC404, PC903) do not run, so the "
+        "verdict is at best INCOMPLETE (default: the run creates two applications)",
     )
     group.addoption(
-        "--sigv4", action="store_true", help="sign requests with SigV4, credentials from the standard AWS chain"
+        "--sigv4",
+        action="store_true",
+        help="sign every request with SigV4 (service mobiletargeting), credentials from the standard AWS chain; "
+        "enables PCA04 (unsigned requests must get 403)",
     )
-    group.addoption("--region", default=None, help="region for SigV4 (default: from the AWS chain, else us-east-1)")
+    group.addoption(
+        "--region",
+        default=None,
+        metavar="REGION",
+        help="region for SigV4 (default: $AWS_REGION, else $AWS_DEFAULT_REGION, else us-east-1)",
+    )
     group.addoption(
         "--header",
         action="append",
         default=[],
         metavar="'NAME: VALUE'",
-        help="add a header to every request (values are redacted in reports)",
+        help="add a header to every request, for any other authentication; repeatable; values are redacted in "
+        "every report",
     )
-    group.addoption("--report-dir", default="reports", help="where reports are written (default reports/)")
+    group.addoption("--report-dir", default="reports", metavar="DIR", help="where the reports go (default reports/)")
     group.addoption(
         "--keep-data",
         action="store_true",
-        help="leave the run's applications and endpoints in place, to replay failures with curl",
+        help="leave the run's applications and endpoints in place, so that the curl commands in the reports "
+        "replay failures against the same data",
     )
     group.addoption("--no-property-worker", action="store_true",
-                    help="run the property-based checks (clause 9) in the suite's own process, not in a second "
-                         "process beside it: slower, the same requests (runs with --record, --transcript or "
-                         "xdist always do)")  # fmt: skip
-    group.addoption("--max-attempts", type=_at_least_one, default=8,
-                    help="attempts per request while the server answers 429 (default 8)")  # fmt: skip
+                    help="run the property-based checks (clause 9, PC901-PC903) in the suite's own process instead "
+                         "of the property worker, a second process that draws their examples while the other "
+                         "checks run: slower, the same requests (runs with --record, --transcript or xdist's -n "
+                         "always do)")  # fmt: skip
+    group.addoption("--max-attempts", type=_at_least_one, default=8, metavar="N",
+                    help="attempts per request while the server answers 429, with backoff, honouring Retry-After, "
+                         "at most 5 s a wait (default 8)")  # fmt: skip
     group.addoption("--record", default=None, metavar="FILE",
-                    help="write a transcript of the deterministic scenarios as this server answers them")  # fmt: skip
+                    help="parity: write a transcript of the deterministic scenarios as this server answers "
+                         "them")  # fmt: skip
     group.addoption("--transcript", default=None, metavar="FILE",
-                    help="compare this server's answers with a transcript, difference by difference")  # fmt: skip
+                    help="parity: compare this server's answers with a transcript, difference by "
+                         "difference")  # fmt: skip
     group.addoption("--tolerate", default=None, metavar="FILE",
-                    help="with --transcript: a TOML file of accepted differences, each with its reason")  # fmt: skip
+                    help="parity, with --transcript: a TOML file of accepted differences, each with its "
+                         "reason")  # fmt: skip
 
 
 def _parse_header(text: str) -> tuple[str, str]:
