@@ -160,7 +160,8 @@ def add_options(parser: pytest.Parser) -> None:
         type=_seconds,
         default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
-        help=f"seconds a response may take, body included; a slower one fails PC803 (default {DEFAULT_TIMEOUT:g})",
+        help=f"seconds a response may take, body included; a slower one fails PC803, and after 3 in a row of one "
+        f"kind of request (4 of any kinds) that kind is no longer sent (default {DEFAULT_TIMEOUT:g})",
     )
     group.addoption(
         "--app-id",
