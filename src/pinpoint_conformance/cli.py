@@ -57,7 +57,10 @@ def _serve(args: argparse.Namespace) -> int:
     if args.exit_when_stdin_closes:
         exit_when_stdin_closes()
     faults = FaultOptions(throttle=args.throttle, latency_ms=args.latency)
-    serve(create_app(args.db or ":memory:", faults), args.host, args.port)
+    try:
+        serve(create_app(args.db or ":memory:", faults), args.host, args.port)
+    except KeyboardInterrupt:  # uvicorn raises the Ctrl-C again once it has shut down: the way to stop it
+        print("pinpoint-conformance: the reference server stopped")
     return 0
 
 

@@ -107,10 +107,15 @@ def test_a_server_that_stops_answering_is_waited_on_a_few_times_then_not_at_all(
     assert run.ids("blocked"), run.explain()
     refusals = [f for c in run.report["checks"] for f in c["failures"] if f.get("not_sent")]
     assert refusals and all(f["check"] == "PC803" for f in refusals), run.explain()
-    told = [line for line in run.output.splitlines() if " not sent: the server answered none" in line]
+    told = [
+        line
+        for line in run.output.splitlines()
+        if " not sent: the server answered none" in line and not line.startswith("pinpoint-conformance:")
+    ]
     assert len(told) == len({f["not_sent"] for f in refusals}), run.output  # in full once per stopped kind
     assert "not sent, as told in full at the first test it stopped" in run.output
     counted = f"({refusals[0]['count']} request"
+    assert f"pinpoint-conformance: PC803 {refusals[0]['message'][:40]}" in run.output, "the terminal counts them"
     assert counted in (tmp_path / "conformance.md").read_text(), "the Markdown report counts them"
     assert counted in (tmp_path / "junit.xml").read_text(), "the JUnit report counts them"
     assert counted in (tmp_path / "conformance.html").read_text(), "the HTML report counts them"

@@ -49,6 +49,9 @@ def test_an_unparseable_set_up_answer_is_one_failure(tmp_path: Path) -> None:
     errored = errors.count("ERROR at setup of ")
     told = "PC001 failed in the run's set-up, as told in full at the first test"
     assert errored > 40 and errors.count(told) == errored - 1
+    # And counted, in the terminal's summary as in every report.
+    assert "pinpoint-conformance: PC001 CreateApp did not answer 201" in run.output, run.output[-3000:]
+    assert f"(and {errored - 1} more tests)" in run.output, run.output[-3000:]
 
 
 def test_refused_credentials_block_the_run(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -45,13 +46,16 @@ def test_an_unwritable_report_folder_is_a_usage_error(tmp_path: Path, capsys: py
     assert f"--report-dir {blocker / 'reports'}: reports cannot be written there" in capsys.readouterr().err
 
 
-def test_serve_says_where_it_listens() -> None:
+def test_serve_says_where_it_listens_and_stops_cleanly_on_ctrl_c() -> None:
     process = subprocess.Popen([sys.executable, "-m", "pinpoint_conformance", "serve", "--port", "0"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
     try:
         assert process.stdout is not None
         line = process.stdout.readline()
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=10)
     assert line.startswith("pinpoint-conformance: the reference server listens on http://127.0.0.1:"), line
+    assert process.returncode == 0, err
+    assert out == "pinpoint-conformance: the reference server stopped\n"
+    assert "Traceback" not in err, err

@@ -13,7 +13,18 @@ import pytest
 from ..harness.settings import Settings
 from ..parity.outcome import DIFFERS, ParityOutcome
 from . import html_report, json_report, junit_report, markdown_report
-from .results import DOES_NOT_CONFORM, EXIT_CODES, RunVerdict, TestRecord, fold, retries, run_blocked, verdict
+from .results import (
+    DOES_NOT_CONFORM,
+    EXIT_CODES,
+    CheckResult,
+    RunVerdict,
+    TestRecord,
+    fold,
+    repeats,
+    retries,
+    run_blocked,
+    verdict,
+)
 
 if TYPE_CHECKING:
     from ..parity.session import ParitySession
@@ -35,6 +46,18 @@ def check_of_nodeid(nodeid: str) -> str | None:
     return marks[0].args[0] if marks else None
 
 
+def repeated_failures(results: list[CheckResult]) -> list[str]:
+    """One line for each failure that more than one test met: told in full above at its first test,
+    then in a line at each other, and counted here."""
+    lines = []
+    for result in results:
+        for failure in result.failures:
+            if failure.get("count", 1) > 1:
+                message = failure["message"] if len(failure["message"]) <= 100 else failure["message"][:99] + "…"
+                lines.append(f"pinpoint-conformance: {result.check.id} {message}{repeats(failure)}")
+    return lines
+
+
 class Collector:
     def __init__(self, settings: Settings, parity: ParitySession | None = None) -> None:
         self.settings = settings
@@ -43,6 +66,7 @@ class Collector:
         self.verdict: RunVerdict | None = None
         self.parity: ParityOutcome | None = None
         self.retried: list[str] = []
+        self.results: list[CheckResult] = []
         self.unreachable = ""  # why the target could not be tested at all, when it could not
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -78,7 +102,7 @@ class Collector:
         if session.config.option.collectonly:
             return  # listing the tests is not a run: no verdict, no reports
         records = list(self.records.values())
-        results = fold(records, self.settings.profile)
+        results = self.results = fold(records, self.settings.profile)
         self.verdict = verdict(results, run_blocked(records), self.unreachable)
         self.parity = self.parity_session.finish() if self.parity_session else None
         if session.exitstatus not in PYTEST_OWN_EXIT_CODES:
@@ -101,6 +125,8 @@ class Collector:
             if self.retried:
                 terminalreporter.write_line(f"pinpoint-conformance: {len(self.retried)} request(s) retried once on "
                                             f"a new connection; the first: {self.retried[0]}")  # fmt: skip
+            for line in repeated_failures(self.results):
+                terminalreporter.write_line(line)
             terminalreporter.write_sep("-", f"reports written to {settings.report_dir}/; seed {settings.seed}; "
                                             f"reproduce: {settings.command_line()}")  # fmt: skip
 
