@@ -50,6 +50,7 @@ from .middleware import (
     on_user_json,
 )
 from .proxy import NormalizingProxy
+from .races import CheckThenActLimit, DeleteFromSnapshot, ListedTwiceMidUpdate, LostUpdate
 from .raw import answers_once_then_hangs_up, dies_when_a_body_is_cut_short, hangup_server, nothing_listening
 
 # The checks whose inputs are drawn by Hypothesis from the run's seed.
@@ -610,7 +611,8 @@ FAULTY: tuple[Variant, ...] = (
             with_store(stores.PageOverlap), fails=frozenset({"PC101", "PC104"})),
     Variant("drops-last", "1", "an off-by-one drops the last endpoint of every user with more than one",
             with_store(stores.DropsLast), fails=frozenset({"PC101"}),
-            also=frozenset({"PC102", "PC103", "PC104", "PC105", "PC201", "PC205", "PC703", "PC704"})),
+            also=frozenset({"PC102", "PC103", "PC104", "PC105", "PC201", "PC205", "PC703", "PC704", "PCB01",
+                            "PCB03"})),
     Variant("update-leaks-across-applications", "1", "UpdateEndpoint rewrites the endpoint ID in every application",
             with_store(stores.UpdatesEveryApplication), fails=frozenset({"PC105"})),
     Variant("deactivates-across-applications", "1",
@@ -673,11 +675,11 @@ FAULTY: tuple[Variant, ...] = (
             also=frozenset({"PC901"})),
     # Clause 4: delete.
     Variant("delete-returns-nothing", "4", "DELETE answers 202 with an empty Item",
-            rewrite(delete_item(lambda items: [])), fails=frozenset({"PC401"})),
+            rewrite(delete_item(lambda items: [])), fails=frozenset({"PC401"}), also=frozenset({"PCB03"})),
     Variant("delete-answers-200", "4", "DELETE answers 200 instead of 202",
-            rewrite(delete_status(200)), fails=frozenset({"PC401"})),
+            rewrite(delete_status(200)), fails=frozenset({"PC401"}), also=frozenset({"PCB03"})),
     Variant("delete-is-a-noop", "4", "DELETE lists the endpoints but removes none",
-            with_store(stores.DeleteIsANoop), fails=frozenset({"PC402"})),
+            with_store(stores.DeleteIsANoop), fails=frozenset({"PC402"}), also=frozenset({"PCB03"})),
     Variant("delete-by-prefix", "4", "DELETE removes every user whose ID starts with the given one (LIKE 'id%', "
             "case-sensitive as in PostgreSQL)",
             with_store(stores.DeletesByPrefix), fails=frozenset({"PC403"})),
@@ -687,7 +689,7 @@ FAULTY: tuple[Variant, ...] = (
             with_store(stores.DeletesInEveryApplication), fails=frozenset({"PC404"}), also=frozenset({"PC105"})),
     Variant("empty-user-400", "4", "GET of a user with no endpoints answers 400",
             when_user_is_empty("GET", lambda r: message(400, "User has no endpoints")),
-            fails=frozenset({"PC405"}), also=frozenset({"PC402"})),
+            fails=frozenset({"PC405"}), also=frozenset({"PC402", "PCB03"})),
     Variant("empty-delete-400", "4", "DELETE of a user with no endpoints answers 400",
             when_user_is_empty("DELETE", lambda r: message(400, "User has no endpoints")),
             fails=frozenset({"PC406"})),
@@ -817,6 +819,19 @@ FAULTY: tuple[Variant, ...] = (
     Variant("dies-on-cut-body", "8", "a client that closes in the middle of a request body takes the server down "
             "(an unhandled error event in a Node.js server)", target=dies_when_a_body_is_cut_short,
             fails=frozenset({"PC805"})),
+    # Clause 11: concurrency, each race held open by a window in the server (races.py).
+    Variant("lost-update", "11", "each write reads, changes and writes back its application's set of listed "
+            "endpoints unlocked: of overlapping writes, only the last one's endpoints are listed",
+            LostUpdate, fails=frozenset({"PCB01"})),
+    Variant("listed-twice-mid-update", "11", "an update writes the endpoint's new version before it removes the "
+            "old one: a GET during the update lists the endpoint twice",
+            ListedTwiceMidUpdate, fails=frozenset({"PCB02"})),
+    Variant("delete-from-snapshot", "11", "a DELETE of a user rebuilds the application's endpoints from a "
+            "snapshot taken when it began: endpoints written for others meanwhile are lost",
+            lambda: DeleteFromSnapshot(Store()), fails=frozenset({"PCB03"})),
+    Variant("check-then-act-limit", "11", "UpdateEndpoint counts the user's endpoints, then writes: overlapping "
+            "writes all pass the count, and the user ends with more than 15",
+            CheckThenActLimit, fails=frozenset({"PCB04"}), profile="aws"),
     # Clause 9: found by generation only.
     Variant("digit-id-crashes", "9", "all-digit user IDs crash the server (an integer-ID code path)",
             crash_when(decoded_user_has(lambda u: u.isdigit())), fails=frozenset({"PC901"})),
@@ -835,7 +850,8 @@ FAULTY: tuple[Variant, ...] = (
             field_change(lambda e: e.pop("CreationDate", None)), fails=frozenset({"PCA05"}), profile="aws",
             also=frozenset({"PC901"})),
     Variant("no-endpoint-limit", "10", "a user ID gets a 16th endpoint and more (no per-user quota)",
-            with_store(stores.NoEndpointLimit), fails=frozenset({"PCA06"}), profile="aws"),
+            with_store(stores.NoEndpointLimit), fails=frozenset({"PCA06"}), also=frozenset({"PCB04"}),
+            profile="aws"),
     Variant("refuses-every-16th", "10", "a 16th push endpoint is refused like any other, instead of evicting the "
             "oldest", with_store(stores.RefusesEvery16th), fails=frozenset({"PCA06"}), profile="aws"),
     Variant("evicts-the-newest", "10", "at the limit, the push endpoint with the newest EffectiveDate is evicted",

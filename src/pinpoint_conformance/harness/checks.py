@@ -46,6 +46,10 @@ class Check:
     # Its probes may take a faulty server down: it runs after every other check, so that such a
     # server fails it alone instead of every check that comes after.
     runs_last: bool = False
+    # Its requests, and so what a server answers them, are the same on every run against the same
+    # server: what a parity transcript can hold. Not so where Hypothesis draws them from the seed
+    # (clause 9) or where they overlap in whatever order the threads run (clause 11).
+    replayable: bool = True
 
 
 CLAUSES: dict[str, str] = {
@@ -60,6 +64,7 @@ CLAUSES: dict[str, str] = {
     "8": "Resilience",
     "9": "Property-based (Schemathesis)",
     "10": "AWS wire details",
+    "11": "Concurrency",
 }
 
 _CHECKS = (
@@ -272,15 +277,15 @@ _CHECKS = (
     # 9: property-based.
     Check("PC901", "Generated requests to GET and DELETE conform", "9",
           "For Schemathesis-generated IDs and headers, every response MUST satisfy clauses 3, 6 and 7.",
-          "spec/pinpoint-user.openapi.yaml (Schemathesis checks ST101-ST103, ST106 and ours)"),
+          "spec/pinpoint-user.openapi.yaml (Schemathesis checks ST101-ST103, ST106 and ours)", replayable=False),
     Check("PC902", "Generated requests with other methods get 405", "9",
           "For generated IDs, POST, PUT and PATCH (under strict, TRACE too) MUST get 405 with a MessageBody.",
           f"{SEED}: 405 MethodNotAllowedException",
-          exercised_when="a generated request got a 405"),
+          exercised_when="a generated request got a 405", replayable=False),
     Check("PC903", "Stateful sequences through the spec's links conform", "9",
           "Sequences chained by the links (CreateApp -> UpdateEndpoint -> GetUserEndpoints / "
           "DeleteUserEndpoints) MUST conform at every step.",
-          "spec/pinpoint-support.openapi.yaml links"),
+          "spec/pinpoint-support.openapi.yaml links", replayable=False),
     # 10: AWS.
     Check("PCA01", "Every response carries x-amzn-RequestId", "10",
           "Every response MUST carry an x-amzn-RequestId header.",
@@ -324,6 +329,33 @@ _CHECKS = (
           "when you create an endpoint or update an existing endpoint. Amazon Pinpoint automatically sets this "
           "value to INACTIVE if you update another endpoint that has the same address specified by the Address "
           "property\" (DIVERGENCES.md D3)", Profile.AWS),
+    # 11: concurrency.
+    Check("PCB01", "Concurrent writes to different users all land", "11",
+          "When four clients at once each write three endpoints for a user of its own, every write MUST get "
+          "202, and afterwards a GET of each user MUST list exactly its three endpoints: none lost, none of "
+          "another user's (read again for up to --settle seconds).",
+          f"{SEED}: \"Use this resource to list all of the endpoints associated with a user ID\"; {MODEL}: "
+          "UpdateEndpoint (responseCode 202); RFC 9110 §15.3.3 (202: processing may not be complete)",
+          replayable=False),
+    Check("PCB02", "GETs during concurrent updates list a set of the user's endpoints", "11",
+          "A GET of a user while two other clients update that user's endpoints MUST answer 200 with an Item "
+          "that lists each endpoint at most once, every one of them an endpoint written for that user, never "
+          "another user's; which of the updates it already shows is not judged.",
+          f"{SEED}: \"Use this resource to list all of the endpoints associated with a user ID\"; {MODEL}: "
+          "EndpointsResponse.Item", replayable=False),
+    Check("PCB03", "A DELETE racing with reads and writes removes only its user's endpoints", "11",
+          "A DELETE of a user while another client writes endpoints for a second user and two read the first "
+          "MUST answer 202 listing the user's endpoints; afterwards a GET of the user MUST list none of them, "
+          "and the second user MUST list exactly the endpoints written for it (each read again for up to "
+          "--settle seconds).",
+          f"{SEED}: DeleteUserEndpoints \"Deletes all the endpoints that are associated with a specific user "
+          f"ID\"; {MODEL}: DeleteUserEndpoints (responseCode 202)", replayable=False),
+    Check("PCB04", "The 15-endpoint limit holds under concurrent writes", "11",
+          "When four clients at once each write a new EMAIL endpoint for a user ID that has 13, each MUST get "
+          "202 or 400 (with a MessageBody), and the server MUST NOT accept more than two of them; afterwards a "
+          "GET MUST list exactly the 13 and those accepted (read again for up to --settle seconds).",
+          "AWS quota: 15 endpoints per user ID; AWS Pinpoint developer guide, \"Manage the maximum number of "
+          "endpoints\"", Profile.AWS, replayable=False),
 )  # fmt: skip
 
 CHECKS: dict[str, Check] = {check.id: check for check in _CHECKS}

@@ -25,6 +25,9 @@ DEFAULT_SEED = 0
 # and costs about 10 ms an example (benchmarks/suite_runtime.py).
 DEFAULT_MAX_EXAMPLES = 20
 DEFAULT_TIMEOUT = 10.0
+# How long clause 11 waits for a state concurrent requests left to show: AWS documents no bound on its
+# eventual consistency, and a conforming local server shows it at once (the check then reads once).
+DEFAULT_SETTLE = 5.0
 
 
 def parse_seed(text: str | int | None) -> int:
@@ -67,6 +70,20 @@ def _seconds(text: str) -> float:
         raise argparse.ArgumentTypeError(f"a number of seconds, got {text!r}") from None
     if not (value > 0 and math.isfinite(value)):
         raise argparse.ArgumentTypeError(f"a number of seconds greater than 0, got {text!r}")
+    return value
+
+
+def _seconds_or_none(text: str) -> float:
+    """A time option's value that may be 0: seconds, finite and not negative."""
+    import argparse
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a number of seconds, got {text!r}") from None
+    if not (value >= 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"a number of seconds, 0 or more, got {text!r}")
     return value
 
 
@@ -164,6 +181,15 @@ def add_options(parser: pytest.Parser) -> None:
         f"kind of request (4 of any kinds) that kind is no longer sent (default {DEFAULT_TIMEOUT:g})",
     )
     group.addoption(
+        "--settle",
+        type=_seconds_or_none,
+        default=DEFAULT_SETTLE,
+        metavar="SECONDS",
+        help="how long a state that concurrent requests left may take to show (clause 11: a server may be "
+        "eventually consistent): the check reads again until it shows or this much time has passed "
+        f"(default {DEFAULT_SETTLE:g}; 0 reads once)",
+    )
+    group.addoption(
         "--app-id",
         default=None,
         metavar="ID",
@@ -237,6 +263,7 @@ class Settings:
     seed: int = 0
     max_examples: int = DEFAULT_MAX_EXAMPLES
     timeout: float = DEFAULT_TIMEOUT
+    settle: float = DEFAULT_SETTLE  # --settle: how long a final state may take to show (clause 11)
     app_id: str | None = None
     sigv4: bool = False
     region: str = "us-east-1"
@@ -269,6 +296,7 @@ class Settings:
             seed=parse_seed(option.seed),
             max_examples=option.max_examples,
             timeout=option.timeout,
+            settle=option.settle,
             app_id=option.app_id,
             sigv4=option.sigv4,
             region=region or "us-east-1",
@@ -288,6 +316,7 @@ class Settings:
         target = [] if self.embedded else [f"--base-url {self.base_url}"]
         parts = [*target, f"--profile {self.profile.name.lower()}", f"--seed {self.seed}",
                  f"--max-examples {self.max_examples}", f"--timeout {self.timeout:g}"]  # fmt: skip
+        parts += [f"--settle {self.settle:g}"] if self.settle != DEFAULT_SETTLE else []
         if self.app_id:
             parts.append(f"--app-id {self.app_id}")
         if self.sigv4:

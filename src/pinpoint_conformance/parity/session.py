@@ -15,9 +15,6 @@ from . import differences, tolerance, transcript
 from .outcome import Evidence, ParityOutcome
 from .transcript import Recorder
 
-# The property-based checks: Hypothesis draws their requests from the seed.
-GENERATED_CLAUSE = "9"
-
 
 class ParitySession:
     def __init__(self, settings: Settings) -> None:
@@ -47,8 +44,8 @@ class ParitySession:
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         """Before the test's fixtures: what they send belongs to the test that needed them."""
         marker = item.get_closest_marker("check")
-        generated = marker is not None and checks.get(marker.args[0]).clause == GENERATED_CLAUSE
-        self.recorder.scenario = None if generated else transcript.scenario_of(item.nodeid)
+        replayable = marker is None or checks.get(marker.args[0]).replayable
+        self.recorder.scenario = transcript.scenario_of(item.nodeid) if replayable else None
 
     def pytest_runtest_logfinish(self) -> None:
         self.recorder.scenario = None
