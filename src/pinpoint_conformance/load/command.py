@@ -93,13 +93,31 @@ def _worker(args: argparse.Namespace) -> int:
         *(["--master-port", str(args.master_port)] if args.master_port else []),
     ]
     print(f"{PREFIX}: a worker of the master at {host}; the master's command reports the load", flush=True)
-    try:
-        code = subprocess.call(_locust(*options), cwd=tempfile.gettempdir())
-    except KeyboardInterrupt:
+    process = subprocess.Popen(_locust(*options), cwd=tempfile.gettempdir(), start_new_session=True)
+    if _until_done(process):
         return INTERRUPTED
+    code = process.returncode
     if code != 0:
         print(f"{PREFIX}: the worker's Locust ended with exit code {code} (its output above says why)")
     return code
+
+
+def _until_done(process: subprocess.Popen[bytes]) -> bool:
+    """Wait for Locust; whether a Ctrl-C came first. Locust runs in a session of its own, so that a
+    Ctrl-C at the terminal reaches this process only, which ends Locust with SIGTERM: Locust then
+    stops as it does at the end of --run-time and writes its result (a Ctrl-C would land in
+    whichever virtual user runs, and each would print a traceback)."""
+    try:
+        process.wait()
+        return False
+    except KeyboardInterrupt:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        return True
 
 
 def _lead(args: argparse.Namespace, base_url: str, embedded: bool) -> int:
@@ -171,18 +189,8 @@ def _run_locust(
         how = f"waiting for {args.expect_workers} workers, then " if args.master else ""
         print(f"{PREFIX}: {how}{args.users} virtual users for {args.run_time} s on {base_url}", flush=True)
         options += ["--pinpoint-summary", str((Path(args.report_dir) / SUMMARY).resolve())]
-        interrupted = False
         # Locust runs in the folder, so that no locust.conf or pyproject.toml of the user's is read.
-        process = subprocess.Popen(_locust(*options), cwd=folder)
-        try:
-            process.wait()
-        except KeyboardInterrupt:  # Locust had the Ctrl-C too: it stops and writes its result
-            interrupted = True
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        interrupted = _until_done(subprocess.Popen(_locust(*options), cwd=folder, start_new_session=True))
         if not result_path.exists():
             return None, interrupted
         try:
