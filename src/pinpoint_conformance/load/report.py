@@ -49,8 +49,8 @@ def _by_check(run: LoadRun) -> str:
         for check_id, n in sorted(run.tally.by_check.items())
     )
     return (
-        f'<table id="by-check"><thead><tr><th>Check</th><th>Title</th><th>Responses</th></tr></thead>'
-        f"<tbody>{rows}</tbody></table>"
+        '<section id="checks"><h2>Non-conforming responses by check</h2><table id="by-check"><thead><tr>'
+        f"<th>Check</th><th>Title</th><th>Responses</th></tr></thead><tbody>{rows}</tbody></table></section>"
     )
 
 
