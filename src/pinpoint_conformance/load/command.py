@@ -140,7 +140,8 @@ def _lead(args: argparse.Namespace, base_url: str, embedded: bool) -> int:
     finally:
         problems = world.cleanup(within=CLEANUP_AFTER_CTRL_C if interrupted else None)
     if run is None:
-        print(f"{PREFIX}: Locust ended before the load did (its output above says why); the run's data was deleted")
+        left = f"the clean-up left: {'; '.join(problems)}" if problems else "the run's data was deleted"
+        print(f"{PREFIX}: Locust ended before the load did (its output above says why); {left}")
         return INTERRUPTED if interrupted else INTERNAL_ERROR
     run.data = {"prefix": world.prefix, "application": application, "cleanup_problems": problems}
     return _report(run, Path(args.report_dir))
