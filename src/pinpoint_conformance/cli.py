@@ -217,7 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from .load.options import add_parser as add_load_parser
 
-    load_cmd = add_load_parser(commands)
+    load_cmd = add_load_parser(commands, serving)
 
     args, rest = parser.parse_known_args(argv)
     if args.command == "load":

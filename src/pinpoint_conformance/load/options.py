@@ -9,8 +9,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pinpoint_conformance.harness.settings import DEFAULT_TIMEOUT
-
 # Locust's time spans (20, 20s, 3m, 1h30m, 3h30m10s), as its --run-time reads them.
 _TIMESPAN = re.compile(r"(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?")
 
@@ -72,7 +70,9 @@ class Thresholds:
         return cls(args.max_non_conforming, args.max_error_rate, args.max_p95, args.max_p99, args.min_rps)
 
 
-def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(commands: argparse._SubParsersAction, serving: bool = False) -> argparse.ArgumentParser:
+    """The `load` command; its options only when the command line is not `serve`'s (the embedded
+    server's process, which must not import the suite's settings: tests/suite/test_entry_points.py)."""
     load = commands.add_parser(
         "load",
         help="load the User resource with Locust, judging every response",
@@ -80,6 +80,10 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "per-response rules. Without --base-url, the embedded reference server is loaded. Distributed: run "
         "`load --master --expect-workers N` on one machine and `load --worker --master-host HOST` on each other.",
     )
+    if serving:
+        return load
+    from pinpoint_conformance.harness.settings import DEFAULT_TIMEOUT
+
     load.add_argument("--base-url", metavar="URL", help="the server to load (default: the embedded reference server)")
     locust = load.add_argument_group("Locust's options (the same names as Locust's own)")
     locust.add_argument("-u", "--users", type=_positive_int, default=10, help="concurrent virtual users (default 10)")
