@@ -1,5 +1,5 @@
 """`pinpoint-conformance`: serve the reference server, run the conformance suite, record a transcript of
-what a server answers, or compare a server with one."""
+what a server answers, compare a server with one, or load a server with Locust."""
 
 from __future__ import annotations
 
@@ -62,6 +62,19 @@ def _serve(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:  # uvicorn raises the Ctrl-C again once it has shut down: the way to stop it
         print("pinpoint-conformance: the reference server stopped")
     return 0
+
+
+def _load(parser: argparse.ArgumentParser, args: argparse.Namespace, rest: list[str], argv: list[str]) -> int:
+    from .harness.settings import writable_folder
+    from .load import command, options
+
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    if (mistake := options.usage_mistake(args, argv[1:])) or (mistake := command.locust_missing()):
+        parser.error(mistake)
+    if not args.worker and (why := writable_folder(Path(args.report_dir))) is not None:
+        parser.error(f"--report-dir {args.report_dir}: reports cannot be written there ({why})")
+    return command.run(args)
 
 
 def _suite_arguments(args: argparse.Namespace) -> list[str]:
@@ -202,7 +215,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not serving:
         _add_suite_options(compare_cmd)
 
+    from .load.options import add_parser as add_load_parser
+
+    load_cmd = add_load_parser(commands, serving)
+
     args, rest = parser.parse_known_args(argv)
+    if args.command == "load":
+        return _load(load_cmd, args, rest, argv)
     if args.command == "serve":
         if rest:
             parser.error(f"unrecognized arguments: {' '.join(rest)}")

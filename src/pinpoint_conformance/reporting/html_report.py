@@ -63,12 +63,13 @@ apply();
 """
 
 
-def _sha256(text: str) -> str:
+def csp_hash(text: str) -> str:
+    """The Content-Security-Policy source that allows one inline block with this text."""
     return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
 
 
 # The page may run its own script and style, and load nothing at all.
-CSP = (f"default-src 'none'; style-src '{_sha256(STYLE)}'; script-src '{_sha256(SCRIPT)}'; "
+CSP = (f"default-src 'none'; style-src '{csp_hash(STYLE)}'; script-src '{csp_hash(SCRIPT)}'; "
        "base-uri 'none'; form-action 'none'")  # fmt: skip
 
 
@@ -82,7 +83,8 @@ def _outcome_class(ok: bool, results: list[CheckResult]) -> str:
     return "does-not-conform" if any(r.status == FAIL for r in results) else "incomplete"
 
 
-def _exchange(exchange: dict) -> str:
+def exchange_html(exchange: dict) -> str:
+    """One exchange as the page shows it: request, response and the curl command that replays it."""
     request, response = exchange["request"], exchange["response"]
     req = [request_line(request)] + [f"{k}: {v}" for k, v in request["headers"].items()]
     if request["body"]:
@@ -100,7 +102,7 @@ def _exchange(exchange: dict) -> str:
 def _item(item: dict) -> str:
     """One failure or warning: its message, the test that found it, and its exchanges."""
     also = repeats(item)
-    exchanges = "".join(_exchange(e) for e in item.get("exchanges", []))
+    exchanges = "".join(exchange_html(e) for e in item.get("exchanges", []))
     return (f'<p class="message">{escape(item["message"])}</p>'
             f"<p>Test <code>{escape(item['test'])}</code>{escape(also)}</p>{exchanges}")  # fmt: skip
 
