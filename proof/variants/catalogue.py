@@ -50,7 +50,13 @@ from .middleware import (
     on_user_json,
 )
 from .proxy import NormalizingProxy
-from .races import CheckThenActLimit, DeleteFromSnapshot, ListedTwiceMidUpdate, LostUpdate
+from .races import (
+    CheckThenActLimit,
+    DeleteFromSnapshot,
+    InvalidateThenDelete,
+    ListedTwiceMidUpdate,
+    LostUpdate,
+)
 from .raw import answers_once_then_hangs_up, dies_when_a_body_is_cut_short, hangup_server, nothing_listening
 
 # The checks whose inputs are drawn by Hypothesis from the run's seed.
@@ -829,6 +835,9 @@ FAULTY: tuple[Variant, ...] = (
     Variant("delete-from-snapshot", "11", "a DELETE of a user rebuilds the application's endpoints from a "
             "snapshot taken when it began: endpoints written for others meanwhile are lost",
             lambda: DeleteFromSnapshot(Store()), fails=frozenset({"PCB03"})),
+    Variant("invalidate-then-delete", "11", "GETs are served from a cache that a DELETE empties before it "
+            "deletes: a GET during the DELETE fills it again, and the deleted endpoints are listed ever after",
+            InvalidateThenDelete, fails=frozenset({"PCB03"})),
     Variant("check-then-act-limit", "11", "UpdateEndpoint counts the user's endpoints, then writes: overlapping "
             "writes all pass the count, and the user ends with more than 15",
             CheckThenActLimit, fails=frozenset({"PCB04"}), profile="aws"),

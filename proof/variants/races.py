@@ -127,6 +127,64 @@ class DeleteFromSnapshot(ReferenceServer):
             return {endpoint_id for (endpoint_id,) in rows.fetchall()}
 
 
+class InvalidateThenDelete(ReferenceServer):
+    """GETs are served from a cache that a DELETE of a user empties before it deletes, not after
+    (cache-aside in the wrong order): a GET while the DELETE is under way fills the cache again from
+    the store, which still holds the user's endpoints, and every later GET lists them."""
+
+    def __init__(self) -> None:
+        super().__init__(Store())
+        self.cache: dict[tuple[str, str], list[str]] = {}
+
+    def _users_of(self, application_id: str, endpoint_ids: list[str]) -> set[str]:
+        users = set()
+        for endpoint_id in endpoint_ids:
+            try:
+                users.add((self.store.get_endpoint(application_id, endpoint_id).get("User") or {}).get("UserId"))
+            except ApiError:
+                continue
+        return users
+
+    def _forget(self, application_id: str, users: set[str]) -> None:
+        for user_id in users:
+            self.cache.pop((application_id, user_id), None)
+
+    async def _GetUserEndpoints(self, request: Request, request_id: str, application_id: str,
+                                user_id: str) -> tuple[int, Any]:  # fmt: skip
+        key = (application_id, user_id)
+        if key not in self.cache:
+            self.cache[key] = self.store.get_user_endpoints(application_id, user_id)  # a 404 is not kept
+        return 200, endpoints_response(self.cache[key])
+
+    async def _DeleteUserEndpoints(self, request: Request, request_id: str, application_id: str,
+                                   user_id: str) -> tuple[int, Any]:  # fmt: skip
+        self.store.get_user_endpoints(application_id, user_id)  # 404 for a user without endpoints, at once
+        self._forget(application_id, {user_id})
+        await asyncio.sleep(WINDOW)
+        return await super()._DeleteUserEndpoints(request, request_id, application_id, user_id)
+
+    async def _UpdateEndpoint(self, request: Request, request_id: str, application_id: str,
+                              endpoint_id: str) -> tuple[int, Any]:  # fmt: skip
+        before = self._users_of(application_id, [endpoint_id])  # a moved endpoint leaves its old user
+        answer = await super()._UpdateEndpoint(request, request_id, application_id, endpoint_id)
+        self._forget(application_id, before | self._users_of(application_id, [endpoint_id]))
+        return answer
+
+    async def _UpdateEndpointsBatch(self, request: Request, request_id: str,
+                                    application_id: str) -> tuple[int, Any]:  # fmt: skip
+        self.cache = {key: value for key, value in self.cache.items() if key[0] != application_id}
+        return await super()._UpdateEndpointsBatch(request, request_id, application_id)
+
+    async def _DeleteEndpoint(self, request: Request, request_id: str, application_id: str,
+                              endpoint_id: str) -> tuple[int, Any]:  # fmt: skip
+        self._forget(application_id, self._users_of(application_id, [endpoint_id]))
+        return await super()._DeleteEndpoint(request, request_id, application_id, endpoint_id)
+
+    async def _DeleteApp(self, request: Request, request_id: str, application_id: str) -> tuple[int, Any]:
+        self.cache = {key: value for key, value in self.cache.items() if key[0] != application_id}
+        return await super()._DeleteApp(request, request_id, application_id)
+
+
 class UnlockedLimitStore(Store):
     """The store without its own check of the 15-endpoint limit for channels that are refused: the
     server checks it before the write, outside the transaction."""
