@@ -82,7 +82,7 @@ def add_parser(commands: argparse._SubParsersAction, serving: bool = False) -> a
     )
     if serving:
         return load
-    from pinpoint_conformance.harness.settings import DEFAULT_TIMEOUT
+    from pinpoint_conformance.harness.settings import DEFAULT_SETTLE, DEFAULT_TIMEOUT
 
     load.add_argument("--base-url", metavar="URL", help="the server to load (default: the embedded reference server)")
     locust = load.add_argument_group("Locust's options (the same names as Locust's own)")
@@ -150,10 +150,10 @@ def add_parser(commands: argparse._SubParsersAction, serving: bool = False) -> a
     suite.add_argument(
         "--settle",
         type=_number(0),
-        default=10.0,
+        default=DEFAULT_SETTLE,
         metavar="SECONDS",
         help="after the load, how long a write acknowledged during it may take to be listed before "
-        "it counts as lost (default 10)",
+        f"it counts as lost (default {DEFAULT_SETTLE:g}, as for the suite's clause 11)",
     )
     suite.add_argument(
         "--report-dir",
