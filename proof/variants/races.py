@@ -149,6 +149,9 @@ class InvalidateThenDelete(ReferenceServer):
         for user_id in users:
             self.cache.pop((application_id, user_id), None)
 
+    def _forget_application(self, application_id: str) -> None:
+        self.cache = {key: value for key, value in self.cache.items() if key[0] != application_id}
+
     async def _GetUserEndpoints(self, request: Request, request_id: str, application_id: str,
                                 user_id: str) -> tuple[int, Any]:  # fmt: skip
         key = (application_id, user_id)
@@ -172,7 +175,7 @@ class InvalidateThenDelete(ReferenceServer):
 
     async def _UpdateEndpointsBatch(self, request: Request, request_id: str,
                                     application_id: str) -> tuple[int, Any]:  # fmt: skip
-        self.cache = {key: value for key, value in self.cache.items() if key[0] != application_id}
+        self._forget_application(application_id)
         return await super()._UpdateEndpointsBatch(request, request_id, application_id)
 
     async def _DeleteEndpoint(self, request: Request, request_id: str, application_id: str,
@@ -181,7 +184,7 @@ class InvalidateThenDelete(ReferenceServer):
         return await super()._DeleteEndpoint(request, request_id, application_id, endpoint_id)
 
     async def _DeleteApp(self, request: Request, request_id: str, application_id: str) -> tuple[int, Any]:
-        self.cache = {key: value for key, value in self.cache.items() if key[0] != application_id}
+        self._forget_application(application_id)
         return await super()._DeleteApp(request, request_id, application_id)
 
 

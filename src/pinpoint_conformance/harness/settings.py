@@ -59,32 +59,27 @@ def _at_least_one(text: str) -> int:
     return value
 
 
+def _parse_seconds(text: str, *, zero: bool) -> float:
+    """A time option's value: finite seconds, more than 0 (with `zero`, 0 or more)."""
+    import argparse
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a number of seconds, got {text!r}") from None
+    if not (math.isfinite(value) and (value >= 0 if zero else value > 0)):
+        wanted = ", 0 or more" if zero else " greater than 0"
+        raise argparse.ArgumentTypeError(f"a number of seconds{wanted}, got {text!r}")
+    return value
+
+
 def _seconds(text: str) -> float:
-    """A time option's value: seconds, more than 0 and finite."""
-    import argparse
-    import math
-
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"a number of seconds, got {text!r}") from None
-    if not (value > 0 and math.isfinite(value)):
-        raise argparse.ArgumentTypeError(f"a number of seconds greater than 0, got {text!r}")
-    return value
+    return _parse_seconds(text, zero=False)
 
 
-def _seconds_or_none(text: str) -> float:
-    """A time option's value that may be 0: seconds, finite and not negative."""
-    import argparse
-    import math
-
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"a number of seconds, got {text!r}") from None
-    if not (value >= 0 and math.isfinite(value)):
-        raise argparse.ArgumentTypeError(f"a number of seconds, 0 or more, got {text!r}")
-    return value
+def _seconds_or_zero(text: str) -> float:
+    return _parse_seconds(text, zero=True)
 
 
 def writable_folder(path: Path) -> str | None:
@@ -182,7 +177,7 @@ def add_options(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--settle",
-        type=_seconds_or_none,
+        type=_seconds_or_zero,
         default=DEFAULT_SETTLE,
         metavar="SECONDS",
         help="how long a state that concurrent requests left may take to show (clause 11: a server may be "

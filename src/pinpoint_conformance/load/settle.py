@@ -7,7 +7,7 @@ counted apart from the load's requests)."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from pinpoint_conformance.harness.client import Client, user_path
@@ -34,16 +34,7 @@ class Verification:
     left_out: int = 0  # users beyond the latest of each process (locustfile.LOOKED_FOR): not looked for
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "users": self.users,
-            "writes": self.writes,
-            "lost": self.lost,
-            "unanswered": self.unanswered,
-            "gets": self.gets,
-            "seconds": round(self.seconds, 2),
-            "processes_unverified": self.processes_unverified,
-            "left_out": self.left_out,
-        }
+        return {**asdict(self), "seconds": round(self.seconds, 2)}
 
 
 def _history(user: dict[str, Any]) -> UserHistory:
